@@ -225,8 +225,16 @@ static void text_update(struct strbuf *out, const struct bgp_update *u)
 	}
 	for (unsigned i = 0; i < u->n_faults; i++) {
 		const struct bgp_fault *f = &u->faults[i];
-		strbuf_printf(out, "  Fault: %s%s%s -> %s\n", f->attr ? bgp_attr_name(f->attr) : "",
-			      f->attr ? ": " : "", f->what, bgp_action_name(f->action));
+		char label[32];
+		if (f->attr && bgp_attr_expected_flags(f->attr) >= 0)
+			snprintf(label, sizeof(label), "%s: ", bgp_attr_name(f->attr));
+		else if (f->attr)
+			snprintf(label, sizeof(label), "attribute %u: ", f->attr);
+		else if (f->where)
+			snprintf(label, sizeof(label), "%s: ", f->where);
+		else
+			label[0] = '\0';
+		strbuf_printf(out, "  Fault: %s%s -> %s\n", label, f->what, bgp_action_name(f->action));
 	}
 	if (u->n_faults_dropped)
 		strbuf_printf(out, "  (%u more faults)\n", u->n_faults_dropped);
@@ -515,6 +523,8 @@ static void json_update(struct json_object *o, const struct bgp_update *u)
 		if (f->attr) {
 			json_add_str(x, "attribute", bgp_attr_name(f->attr));
 			json_object_object_add(x, "typeCode", json_object_new_int(f->attr));
+		} else if (f->where) {
+			json_add_str(x, "field", f->where);
 		}
 		json_add_str(x, "action", bgp_action_name(f->action));
 		json_add_str(x, "reason", f->what);

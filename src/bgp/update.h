@@ -33,11 +33,13 @@ struct bgp_decode_opts {
 };
 
 /* One fault found in a message: which attribute (0 when the fault is in the
- * message framing or NLRI), what it made of it, and why. */
+ * message framing or an NLRI field, then named by `where`), what it made of
+ * it, and why. */
 struct bgp_fault {
 	uint8_t attr;
 	uint8_t action;
-	const char *what; /* static text */
+	const char *where; /* static: the field at fault when attr is 0, or NULL */
+	const char *what;  /* static text */
 };
 
 #define BGP_UPDATE_MAX_FAULTS 16

@@ -32,24 +32,36 @@ const char *bgp_action_name(uint8_t action)
 	return "unknown";
 }
 
-static void fault(struct decoder *d, uint8_t attr, uint8_t action, const char *what)
+static void fault_at(struct decoder *d, uint8_t attr, const char *where, uint8_t action,
+		     const char *what)
 {
 	struct bgp_update *u = d->u;
 	if (u->n_faults < BGP_UPDATE_MAX_FAULTS)
-		u->faults[u->n_faults++] = (struct bgp_fault){ attr, action, what };
+		u->faults[u->n_faults++] = (struct bgp_fault){ attr, action, where, what };
 	else if (u->n_faults_dropped < UINT8_MAX)
 		u->n_faults_dropped++;
 	if (action > u->action)
 		u->action = action;
 }
 
+static void fault(struct decoder *d, uint8_t attr, uint8_t action, const char *what)
+{
+	fault_at(d, attr, NULL, action, what);
+}
+
 /* A session reset: the first one names the NOTIFICATION. */
-static void reset(struct decoder *d, uint8_t attr, uint8_t subcode, const uint8_t *data,
-		  size_t len, const char *what)
+static void reset_at(struct decoder *d, uint8_t attr, const char *where, uint8_t subcode,
+		     const uint8_t *data, size_t len, const char *what)
 {
 	if (d->u->action != BGP_ACT_SESSION_RESET)
 		bgp_notify_set_data(&d->u->notify, BGP_ERR_UPDATE, subcode, data, len);
-	fault(d, attr, BGP_ACT_SESSION_RESET, what);
+	fault_at(d, attr, where, BGP_ACT_SESSION_RESET, what);
+}
+
+static void reset(struct decoder *d, uint8_t attr, uint8_t subcode, const uint8_t *data,
+		  size_t len, const char *what)
+{
+	reset_at(d, attr, NULL, subcode, data, len, what);
 }
 
 static bool seen(const struct decoder *d, uint8_t type)
@@ -382,7 +394,7 @@ static bool read_attr(struct decoder *d, struct cursor *c, struct attr *a)
 	uint8_t len8;
 	uint16_t len = 0;
 	if (!cursor_u8(c, &a->flags) || !cursor_u8(c, &a->type)) {
-		attr_length_error(d, 0, "octets left that cannot hold an attribute");
+		attr_length_error(d, 0, "octets left in the path attributes that cannot hold an attribute");
 		return false;
 	}
 	bool ok = (a->flags & BGP_ATTR_F_EXTLEN) ? cursor_u16(c, &len)
@@ -483,13 +495,14 @@ static void check_eor(struct decoder *d, size_t len)
 	u->eor_safi = u->mp_unreach.safi;
 }
 
-static bool ipv4_section(struct decoder *d, struct bgp_nlri *n, struct cursor c)
+static bool ipv4_section(struct decoder *d, struct bgp_nlri *n, struct cursor c,
+			 const char *where)
 {
 	const char *why;
 	*n = (struct bgp_nlri){ .afi = BGP_AFI_IPV4, .safi = BGP_SAFI_UNICAST, .p = c.p,
 				.len = (uint32_t)c.len };
 	if (!bgp_nlri_validate(BGP_AFI_IPV4, c.p, c.len, &n->count, &why)) {
-		reset(d, 0, BGP_UPD_INVALID_NETWORK, NULL, 0, why);
+		reset_at(d, 0, where, BGP_UPD_INVALID_NETWORK, NULL, 0, why);
 		return false;
 	}
 	n->supported = true;
@@ -515,17 +528,18 @@ uint8_t bgp_update_decode(const uint8_t *body, size_t len, const struct bgp_deco
 	struct cursor c = cursor_make(body, len), withdrawn, attrs;
 	uint16_t wlen, alen;
 	if (!cursor_u16(&c, &wlen) || !cursor_sub(&c, wlen, &withdrawn)) {
-		reset(&d, 0, BGP_UPD_MALFORMED_ATTR_LIST, NULL, 0,
-		      "Withdrawn Routes Length runs past the message");
+		reset_at(&d, 0, "Withdrawn Routes", BGP_UPD_MALFORMED_ATTR_LIST, NULL, 0,
+			 "length runs past the message");
 		return u->action;
 	}
 	if (!cursor_u16(&c, &alen) || !cursor_sub(&c, alen, &attrs)) {
-		reset(&d, 0, BGP_UPD_MALFORMED_ATTR_LIST, NULL, 0,
-		      "Total Path Attribute Length runs past the message");
+		reset_at(&d, 0, "Path Attributes", BGP_UPD_MALFORMED_ATTR_LIST, NULL, 0,
+			 "Total Path Attribute Length runs past the message");
 		return u->action;
 	}
 	struct cursor nlri = cursor_make(cursor_ptr(&c), cursor_left(&c));
-	if (!ipv4_section(&d, &u->withdrawn, withdrawn) || !ipv4_section(&d, &u->nlri, nlri))
+	if (!ipv4_section(&d, &u->withdrawn, withdrawn, "Withdrawn Routes") ||
+	    !ipv4_section(&d, &u->nlri, nlri, "NLRI"))
 		return u->action;
 
 	parse_attrs(&d, attrs);
