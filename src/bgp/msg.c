@@ -14,6 +14,8 @@ void bgp_notify_set_data(struct bgp_notify *n, uint8_t code, uint8_t subcode,
 			 const uint8_t *data, size_t len)
 {
 	bgp_notify_set(n, code, subcode);
+	if (len == 0)
+		return;
 	if (len <= sizeof(n->local)) {
 		memcpy(n->local, data, len);
 		n->local_len = (uint8_t)len;
