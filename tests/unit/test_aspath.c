@@ -18,17 +18,9 @@
 #include "bgp/attr.h"
 #include "bgp/update.h"
 #include "lib/hex.h"
+#include "testutil.h"
 #include "lib/strbuf.h"
 
-static size_t unhex(const char *s, uint8_t *out, size_t cap)
-{
-	size_t err_at = 0;
-	long r = hex_decode(s, out, cap, &err_at);
-	if (r < 0)
-		print_error("bad hex in test table: \"%s\" (at %zu)\n", s, err_at);
-	assert_true(r >= 0);
-	return (size_t)r;
-}
 
 /* Formats a canonical path into buf (a static-sized copy for asserts). */
 static void fmt_path(struct bgp_bytes path, char *buf, size_t cap)

@@ -11,16 +11,8 @@
 
 #include "bgp/update.h"
 #include "lib/hex.h"
+#include "testutil.h"
 
-static size_t unhex(const char *s, uint8_t *out, size_t cap)
-{
-	size_t err_at = 0;
-	long r = hex_decode(s, out, cap, &err_at);
-	if (r < 0)
-		print_error("bad hex in test table: \"%s\" (at %zu)\n", s, err_at);
-	assert_true(r >= 0);
-	return (size_t)r;
-}
 
 struct nlri_case {
 	const char *name;
