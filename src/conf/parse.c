@@ -1,0 +1,764 @@
+/* parse.c: reads FRR configuration text into a struct conf: splits lines
+ * into words, dispatches each statement through the command tables (with
+ * FRR's fall back to the parent node), and holds the top-level statements
+ * (header, harmless lines, static routes). BGP and policy are in
+ * parse_bgp.c and parse_policy.c. */
+#include "conf/parse_int.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* ---------- errors ---------- */
+
+static void diag_add(struct conf_errors *e, unsigned line, const char *text)
+{
+	if (e->n >= CONF_MAX_ERRORS) {
+		e->truncated = true;
+		return;
+	}
+	if (!vec_grow((void **)&e->items, &e->cap, e->n, sizeof(*e->items)))
+		return;
+	char *copy = strdup(text);
+	if (!copy)
+		return;
+	e->items[e->n++] = (struct conf_diag){ .line = line, .text = copy };
+}
+
+void conf_errors_free(struct conf_errors *e)
+{
+	if (!e)
+		return;
+	for (size_t i = 0; i < e->n; i++)
+		free(e->items[i].text);
+	free(e->items);
+	*e = (struct conf_errors)CONF_ERRORS_INIT;
+}
+
+enum pres perr(struct pstate *ps, const char *fmt, ...)
+{
+	char msg[512];
+	char full[768];
+	va_list ap;
+
+	ps->n_errors++;
+	if (!ps->errs)
+		return P_ERR;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (ps->line)
+		snprintf(full, sizeof full, "%s:%u: %s", ps->filename, ps->line, msg);
+	else
+		snprintf(full, sizeof full, "%s: %s", ps->filename, msg);
+	diag_add(ps->errs, ps->line, full);
+	return P_ERR;
+}
+
+enum pres poom(struct pstate *ps)
+{
+	ps->oom = true;
+	return perr(ps, "out of memory");
+}
+
+/* ---------- small helpers ---------- */
+
+bool vec_grow(void **v, size_t *cap, size_t n, size_t sz)
+{
+	if (n < *cap)
+		return true;
+	size_t ncap = *cap ? *cap * 2 : 4;
+	void *p = realloc(*v, ncap * sz);
+	if (!p)
+		return false;
+	memset((char *)p + *cap * sz, 0, (ncap - *cap) * sz);
+	*v = p;
+	*cap = ncap;
+	return true;
+}
+
+char *xstrdup(struct pstate *ps, const char *s)
+{
+	char *d = strdup(s);
+	if (!d)
+		ps->oom = true;
+	return d;
+}
+
+bool tok_is(const char *s, const char *word)
+{
+	return strcmp(s, word) == 0;
+}
+
+bool tok_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
+{
+	uint64_t v = 0;
+	size_t i = 0;
+
+	if (!s[0])
+		return false;
+	for (; s[i]; i++) {
+		if (s[i] < '0' || s[i] > '9' || i >= 10)
+			return false;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	if (v < min || v > max)
+		return false;
+	*out = (uint32_t)v;
+	return true;
+}
+
+bool tok_asn(const char *s, uint32_t *out)
+{
+	const char *dot = strchr(s, '.');
+	uint32_t hi, lo;
+
+	if (!dot)
+		return tok_u32(s, 1, UINT32_MAX, out);
+	char left[8];
+	size_t n = (size_t)(dot - s);
+	if (n == 0 || n >= sizeof left)
+		return false;
+	memcpy(left, s, n);
+	left[n] = '\0';
+	if (!tok_u32(left, 0, 65535, &hi) || !tok_u32(dot + 1, 0, 65535, &lo))
+		return false;
+	*out = hi << 16 | lo;
+	return *out != 0;
+}
+
+bool tok_name(struct pstate *ps, const char *what, const char *s)
+{
+	if (strlen(s) > CONF_MAX_NAME) {
+		perr(ps, "%s name is longer than %d characters", what, CONF_MAX_NAME);
+		return false;
+	}
+	return true;
+}
+
+size_t words_match(const char *words, const struct toks *t, size_t from)
+{
+	size_t k = from;
+	const char *w = words;
+
+	while (*w) {
+		const char *end = strchr(w, ' ');
+		size_t len = end ? (size_t)(end - w) : strlen(w);
+		if (k >= t->n || strlen(t->v[k]) != len || memcmp(t->v[k], w, len) != 0)
+			return 0;
+		k++;
+		w += len;
+		while (*w == ' ')
+			w++;
+	}
+	return k - from;
+}
+
+char *toks_join(const struct toks *t, size_t from)
+{
+	size_t len = 1;
+	for (size_t i = from; i < t->n; i++)
+		len += strlen(t->v[i]) + 1;
+	char *s = malloc(len);
+	if (!s)
+		return NULL;
+	s[0] = '\0';
+	size_t off = 0;
+	for (size_t i = from; i < t->n; i++) {
+		size_t l = strlen(t->v[i]);
+		if (i > from)
+			s[off++] = ' ';
+		memcpy(s + off, t->v[i], l);
+		off += l;
+	}
+	s[off] = '\0';
+	return s;
+}
+
+struct toks toks_from(const struct toks *t, size_t from)
+{
+	struct toks r = { .n = 0 };
+	for (size_t i = from; i < t->n; i++)
+		r.v[r.n++] = t->v[i];
+	return r;
+}
+
+uint32_t next_seq(uint32_t max_seq)
+{
+	uint64_t s = (uint64_t)max_seq / 5 * 5 + 5;
+	return s > UINT32_MAX ? UINT32_MAX : (uint32_t)s;
+}
+
+/* ---------- header and harmless statements ---------- */
+
+static bool version_parse(const char *s, struct conf_version *v)
+{
+	uint32_t part[3] = { 0, 0, 0 };
+	size_t i = 0, k = 0;
+
+	for (; k < 3; k++) {
+		size_t start = i;
+		uint32_t x = 0;
+		while (s[i] >= '0' && s[i] <= '9' && i - start < 5)
+			x = x * 10 + (uint32_t)(s[i++] - '0');
+		if (i == start || x > 65535)
+			return false;
+		part[k] = x;
+		if (s[i] != '.')
+			break;
+		i++;
+	}
+	if (k == 0 && s[i] != '\0')
+		return false; /* "8" alone is fine, "8x" is not */
+	*v = (struct conf_version){ (uint16_t)part[0], (uint16_t)part[1], (uint16_t)part[2] };
+	return true;
+}
+
+static enum pres cmd_frr_version(struct pstate *ps, const struct toks *a, bool no)
+{
+	(void)no;
+	struct conf_version v;
+	if (!version_parse(a->v[0], &v))
+		return perr(ps, "frr version: expected a version like 8.4.1, found \"%.64s\"", a->v[0]);
+	free(ps->c->version_text);
+	ps->c->version_text = xstrdup(ps, a->v[0]);
+	ps->c->version = v;
+	ps->c->version_given = true;
+	return P_OK;
+}
+
+static enum pres cmd_frr_defaults(struct pstate *ps, const struct toks *a, bool no)
+{
+	(void)no;
+	if (tok_is(a->v[0], "traditional"))
+		ps->c->profile = CONF_PROFILE_TRADITIONAL;
+	else if (tok_is(a->v[0], "datacenter"))
+		ps->c->profile = CONF_PROFILE_DATACENTER;
+	else
+		return perr(ps, "frr defaults: expected traditional or datacenter, found \"%.64s\"",
+			    a->v[0]);
+	ps->c->profile_given = true;
+	return P_OK;
+}
+
+static enum pres cmd_hostname(struct pstate *ps, const struct toks *a, bool no)
+{
+	(void)no;
+	if (!tok_name(ps, "host", a->v[0]))
+		return P_ERR;
+	free(ps->c->hostname);
+	ps->c->hostname = xstrdup(ps, a->v[0]);
+	return P_OK;
+}
+
+/* The fixed list of harmless statements, kept verbatim and printed back. */
+struct harmless {
+	const char *words;
+	enum conf_verbatim_section section;
+};
+
+static const struct harmless harmless_list[] = {
+	{ "log", CONF_SECTION_TOP },
+	{ "service", CONF_SECTION_TOP },
+	{ "password", CONF_SECTION_TOP },
+	{ "enable password", CONF_SECTION_TOP },
+	{ "agentx", CONF_SECTION_TOP },
+	{ "ip forwarding", CONF_SECTION_FORWARDING },
+	{ "ipv6 forwarding", CONF_SECTION_FORWARDING },
+	{ "ip nht resolve-via-default", CONF_SECTION_TOP },
+	{ "ipv6 nht resolve-via-default", CONF_SECTION_TOP },
+};
+
+static enum pres verbatim_add(struct pstate *ps, const struct toks *line, bool no,
+			      enum conf_verbatim_section section)
+{
+	struct conf *c = ps->c;
+	size_t cap = c->n_verbatim;
+	char *body = toks_join(line, 0);
+	if (!body)
+		return poom(ps);
+	size_t len = strlen(body) + 4;
+	char *text = malloc(len);
+	if (!text || !vec_grow((void **)&c->verbatim, &cap, c->n_verbatim, sizeof(*c->verbatim))) {
+		free(body);
+		free(text);
+		return poom(ps);
+	}
+	snprintf(text, len, "%s%s", no ? "no " : "", body);
+	free(body);
+	c->verbatim[c->n_verbatim++] = (struct conf_verbatim){
+		.line = ps->line,
+		.section = no ? CONF_SECTION_TOP : section,
+		.text = text,
+	};
+	return P_OK;
+}
+
+/* Tries the harmless list on a whole statement (no stripped). */
+static enum pres harmless_try(struct pstate *ps, const struct toks *t, bool no)
+{
+	for (size_t i = 0; i < sizeof harmless_list / sizeof harmless_list[0]; i++) {
+		size_t m = words_match(harmless_list[i].words, t, 0);
+		if (m == 0)
+			continue;
+		if (strchr(harmless_list[i].words, ' ') && m != t->n)
+			continue; /* fixed statements take no arguments */
+		return verbatim_add(ps, t, no, harmless_list[i].section);
+	}
+	return P_NOMATCH;
+}
+
+/* `line vty` and the few statements inside it, kept verbatim. */
+static enum pres cmd_line_vty(struct pstate *ps, const struct toks *a, bool no)
+{
+	(void)a;
+	(void)no;
+	if (!ps->c->line_vty) {
+		ps->c->line_vty = calloc(1, sizeof(*ps->c->line_vty));
+		if (!ps->c->line_vty)
+			return poom(ps);
+		ps->c->line_vty->line = ps->line;
+	}
+	ps->node = N_VTY;
+	return P_OK;
+}
+
+static enum pres vty_line_add(struct pstate *ps, const struct toks *t, bool no)
+{
+	struct conf_line_vty *v = ps->c->line_vty;
+	size_t cap = v->n;
+	char *body = toks_join(t, 0);
+	if (!body || !vec_grow((void **)&v->lines, &cap, v->n, sizeof(*v->lines))) {
+		free(body);
+		return poom(ps);
+	}
+	size_t len = strlen(body) + 4;
+	char *text = malloc(len);
+	if (!text) {
+		free(body);
+		return poom(ps);
+	}
+	snprintf(text, len, "%s%s", no ? "no " : "", body);
+	free(body);
+	v->lines[v->n++] = text;
+	return P_OK;
+}
+
+static enum pres cmd_vty_inner(struct pstate *ps, const struct toks *a, bool no)
+{
+	(void)ps;
+	(void)a;
+	(void)no;
+	return P_OK; /* the statement is stored by dispatch (it needs the whole line) */
+}
+
+/* ---------- static routes ---------- */
+
+static enum pres static_nexthop(struct pstate *ps, struct conf_static *st, const struct toks *a,
+				size_t *i)
+{
+	const char *w = a->v[*i];
+
+	if (tok_is(w, "blackhole"))
+		st->kind = CONF_NH_BLACKHOLE;
+	else if (tok_is(w, "Null0"))
+		st->kind = CONF_NH_NULL0;
+	else if (tok_is(w, "reject"))
+		st->kind = CONF_NH_REJECT;
+	else if (ipaddr_parse(w, &st->gateway)) {
+		if (st->gateway.family != st->prefix.family)
+			return perr(ps, "ip route: next hop %.64s is not of the prefix's family", w);
+		st->kind = CONF_NH_GATEWAY;
+		uint32_t d;
+		if (*i + 1 < a->n && !tok_u32(a->v[*i + 1], 0, UINT32_MAX, &d)) {
+			if (!tok_name(ps, "interface", a->v[*i + 1]))
+				return P_ERR;
+			st->ifname = xstrdup(ps, a->v[++*i]);
+		}
+	} else {
+		if (w[0] >= '0' && w[0] <= '9')
+			return perr(ps, "ip route: expected a next hop address, an interface, "
+					"blackhole or Null0, found \"%.64s\"", w);
+		if (!tok_name(ps, "interface", w))
+			return P_ERR;
+		st->kind = CONF_NH_IFNAME;
+		st->ifname = xstrdup(ps, w);
+	}
+	++*i;
+	return P_OK;
+}
+
+static enum pres static_route(struct pstate *ps, const struct toks *a, uint8_t family)
+{
+	const char *cmd = family == AF_INET ? "ip route" : "ipv6 route";
+	struct conf_static st = { .line = ps->line, .distance = 1 };
+	size_t i = 1;
+
+	if (!prefix_parse(a->v[0], true, &st.prefix) || st.prefix.family != family)
+		return perr(ps, "%s: expected an %s prefix, found \"%.64s\"", cmd,
+			    family == AF_INET ? "IPv4" : "IPv6", a->v[0]);
+	if (static_nexthop(ps, &st, a, &i) != P_OK) {
+		free(st.ifname);
+		return P_ERR;
+	}
+	if (i < a->n) {
+		uint32_t d;
+		if (!tok_u32(a->v[i], 1, 255, &d)) {
+			free(st.ifname);
+			return perr(ps, "%s: expected a distance 1..255, found \"%.64s\"", cmd,
+				    a->v[i]);
+		}
+		st.distance = (uint8_t)d;
+		i++;
+	}
+	if (i < a->n) {
+		free(st.ifname);
+		return perr(ps, "%s: unexpected \"%.64s\" (nvad reads PREFIX NEXTHOP [IFNAME] "
+				"[DISTANCE])", cmd, a->v[i]);
+	}
+	struct conf *c = ps->c;
+	size_t cap = c->n_statics;
+	if (!vec_grow((void **)&c->statics, &cap, c->n_statics, sizeof(*c->statics))) {
+		free(st.ifname);
+		return poom(ps);
+	}
+	c->statics[c->n_statics++] = st;
+	return P_OK;
+}
+
+static enum pres cmd_ip_route(struct pstate *ps, const struct toks *a, bool no)
+{
+	if (no)
+		return perr(ps, "\"no ip route\" is not read from a file; remove the route instead");
+	return static_route(ps, a, AF_INET);
+}
+
+static enum pres cmd_ipv6_route(struct pstate *ps, const struct toks *a, bool no)
+{
+	if (no)
+		return perr(ps, "\"no ipv6 route\" is not read from a file; remove the route instead");
+	return static_route(ps, a, AF_INET6);
+}
+
+/* ---------- node changes ---------- */
+
+static enum pres cmd_exit(struct pstate *ps, const struct toks *a, bool no)
+{
+	(void)a;
+	(void)no;
+	ps->node = ps->node == N_AF ? N_BGP : N_TOP;
+	return P_OK;
+}
+
+static enum pres cmd_end(struct pstate *ps, const struct toks *a, bool no)
+{
+	(void)a;
+	(void)no;
+	ps->node = N_TOP;
+	return P_OK;
+}
+
+/* The place for nvad's own statements: `nvad ...` at the top level. None is
+ * defined yet; a new one gets a table of its own here. */
+static enum pres cmd_nvad(struct pstate *ps, const struct toks *a, bool no)
+{
+	(void)no;
+	return perr(ps, "unknown nvad statement \"nvad %.64s\" (this version defines none)",
+		    a->v[0]);
+}
+
+static const struct cmd core_cmds[] = {
+	{ N_TOP, "frr version", false, 1, 1, cmd_frr_version, "VERSION", 0 },
+	{ N_TOP, "frr defaults", false, 1, 1, cmd_frr_defaults, "traditional|datacenter", 0 },
+	{ N_TOP, "hostname", false, 1, 1, cmd_hostname, "NAME", 0 },
+	{ N_TOP, "line vty", false, 0, 0, cmd_line_vty, "", 0 },
+	{ N_TOP, "ip route", true, 2, 4, cmd_ip_route, "PREFIX NEXTHOP|IFNAME|blackhole|Null0 [DISTANCE]", 0 },
+	{ N_TOP, "ipv6 route", true, 2, 4, cmd_ipv6_route, "PREFIX NEXTHOP|IFNAME|blackhole|Null0 [DISTANCE]", 0 },
+	{ N_TOP, "nvad", false, 1, ARGS_ANY, cmd_nvad, "...", 0 },
+	{ N_TOP, "end", false, 0, 0, cmd_end, "", 0 },
+	{ N_TOP, "exit", false, 0, 0, cmd_end, "", 0 },
+	{ N_VTY, "exec-timeout", true, 0, 2, cmd_vty_inner, "MINUTES [SECONDS]", 0 },
+	{ N_VTY, "access-class", true, 1, 1, cmd_vty_inner, "NAME", 0 },
+	{ N_VTY, "ipv6 access-class", true, 1, 1, cmd_vty_inner, "NAME", 0 },
+	{ N_VTY, "login", true, 0, 0, cmd_vty_inner, "", 0 },
+	{ N_VTY, "exit", false, 0, 0, cmd_exit, "", 0 },
+	{ N_VTY, "quit", false, 0, 0, cmd_exit, "", 0 },
+	{ N_VTY, "end", false, 0, 0, cmd_end, "", 0 },
+	{ N_BGP, "exit", false, 0, 0, cmd_exit, "", 0 },
+	{ N_BGP, "quit", false, 0, 0, cmd_exit, "", 0 },
+	{ N_BGP, "end", false, 0, 0, cmd_end, "", 0 },
+	{ N_AF, "exit-address-family", false, 0, 0, cmd_exit, "", 0 },
+	{ N_AF, "exit", false, 0, 0, cmd_exit, "", 0 },
+	{ N_AF, "quit", false, 0, 0, cmd_exit, "", 0 },
+	{ N_AF, "end", false, 0, 0, cmd_end, "", 0 },
+	{ N_RMAP, "exit", false, 0, 0, cmd_exit, "", 0 },
+	{ N_RMAP, "quit", false, 0, 0, cmd_exit, "", 0 },
+	{ N_RMAP, "end", false, 0, 0, cmd_end, "", 0 },
+};
+
+static const struct cmd_table core_table = { core_cmds, sizeof core_cmds / sizeof core_cmds[0] };
+
+/* ---------- dispatch ---------- */
+
+static enum pnode node_parent(enum pnode n)
+{
+	return n == N_AF ? N_BGP : N_TOP;
+}
+
+/* The command of `node` whose keywords match most of t. */
+static const struct cmd *cmd_find(enum pnode node, const struct toks *t, size_t *nwords)
+{
+	const struct cmd_table *tables[] = { &core_table, &conf_bgp_cmds, &conf_policy_cmds };
+	const struct cmd *best = NULL;
+	size_t best_n = 0;
+
+	for (size_t k = 0; k < sizeof tables / sizeof tables[0]; k++)
+		for (size_t i = 0; i < tables[k]->n; i++) {
+			const struct cmd *c = &tables[k]->v[i];
+			if (c->node != node)
+				continue;
+			size_t m = words_match(c->words, t, 0);
+			if (m > best_n) {
+				best = c;
+				best_n = m;
+			}
+		}
+	*nwords = best_n;
+	return best;
+}
+
+static enum pres run_cmd(struct pstate *ps, const struct cmd *c, const struct toks *t, size_t nw,
+			 bool no)
+{
+	size_t nargs = t->n - nw;
+
+	if (no && !c->no_ok)
+		return perr(ps, "\"no %s\" is not supported", c->words);
+	if (nargs < c->min || (c->max != ARGS_ANY && nargs > c->max))
+		return perr(ps, "%s: expected \"%s%s%s\", found %zu word%s after it", c->words,
+			    c->words, c->usage[0] ? " " : "", c->usage, nargs, nargs == 1 ? "" : "s");
+	struct toks a = toks_from(t, nw);
+	ps->tag = c->tag;
+	enum pres r = c->fn(ps, &a, no);
+	if (r == P_OK && ps->node == N_VTY && c->fn == cmd_vty_inner)
+		return vty_line_add(ps, t, no);
+	return r;
+}
+
+static void dispatch(struct pstate *ps, const struct toks *line)
+{
+	bool no = line->n > 1 && tok_is(line->v[0], "no");
+	struct toks t = no ? toks_from(line, 1) : *line;
+	enum pnode start = ps->node;
+
+	for (enum pnode node = start;; node = node_parent(node)) {
+		size_t nw;
+		const struct cmd *c = cmd_find(node, &t, &nw);
+		if (c) {
+			ps->node = node;
+			enum pres r = run_cmd(ps, c, &t, nw, no);
+			if (r == P_OK)
+				return;
+			if (r == P_ERR) {
+				ps->node = start;
+				return;
+			}
+		}
+		if (node == N_TOP)
+			break;
+	}
+	ps->node = N_TOP;
+	if (harmless_try(ps, &t, no) != P_NOMATCH)
+		return;
+	ps->node = start;
+	char *text = toks_join(line, 0);
+	if (!text) {
+		poom(ps);
+		return;
+	}
+	perr(ps, "unknown command \"%.200s\"%s", text, strlen(text) > 200 ? "..." : "");
+	free(text);
+}
+
+/* ---------- lines ---------- */
+
+/* Splits buf (modified in place) into words; false when there are too many. */
+static bool tokenize(char *buf, struct toks *t)
+{
+	t->n = 0;
+	char *p = buf;
+	for (;;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p)
+			return true;
+		if (t->n == CONF_MAX_TOKENS)
+			return false;
+		t->v[t->n++] = p;
+		while (*p && *p != ' ' && *p != '\t')
+			p++;
+		if (*p)
+			*p++ = '\0';
+	}
+}
+
+static bool line_check(struct pstate *ps, const char *s, size_t len)
+{
+	if (len > CONF_MAX_LINE) {
+		perr(ps, "line too long (%zu characters, at most %d)", len, CONF_MAX_LINE);
+		return false;
+	}
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if (ch == '\0') {
+			perr(ps, "NUL byte in line (column %zu)", i + 1);
+			return false;
+		}
+		if ((ch < 0x20 && ch != '\t') || ch == 0x7f) {
+			perr(ps, "control character 0x%02x in line (column %zu)", ch, i + 1);
+			return false;
+		}
+	}
+	return true;
+}
+
+static void parse_line(struct pstate *ps, const char *s, size_t len)
+{
+	char buf[CONF_MAX_LINE + 1];
+	struct toks t;
+
+	if (!line_check(ps, s, len))
+		return;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	if (!tokenize(buf, &t)) {
+		perr(ps, "too many words (at most %d)", CONF_MAX_TOKENS);
+		return;
+	}
+	if (t.n == 0 || t.v[0][0] == '!' || t.v[0][0] == '#')
+		return;
+	dispatch(ps, &t);
+}
+
+/* ---------- defaults and the end of the file ---------- */
+
+static bool version_before(struct conf_version v, uint16_t major, uint16_t minor)
+{
+	return v.major < major || (v.major == major && v.minor < minor);
+}
+
+struct conf_bgp_defaults conf_bgp_defaults_for(struct conf_version v, enum conf_profile p)
+{
+	bool dc = p == CONF_PROFILE_DATACENTER;
+	return (struct conf_bgp_defaults){
+		.ebgp_requires_policy = !dc && !version_before(v, 7, 4),
+		.import_check = dc || !version_before(v, 7, 4),
+		.log_neighbor_changes = dc,
+		.deterministic_med = dc,
+		.suppress_duplicates = !version_before(v, 7, 6),
+		.graceful_notification = !version_before(v, 8, 3),
+		.hard_admin_reset = !version_before(v, 8, 3),
+		.enforce_first_as = !version_before(v, 9, 1),
+		.keepalive = dc ? 3 : 60,
+		.holdtime = dc ? 9 : 180,
+		.connect_retry = dc ? 10 : 120,
+	};
+}
+
+static bool flag_or(int8_t explicit_value, bool dflt)
+{
+	return explicit_value < 0 ? dflt : explicit_value != 0;
+}
+
+static void finish(struct pstate *ps)
+{
+	struct conf *c = ps->c;
+	c->defaults = conf_bgp_defaults_for(c->version, c->profile);
+	if (!c->bgp)
+		return;
+	struct conf_bgp *b = c->bgp;
+	const struct conf_bgp_defaults *d = &c->defaults;
+	b->ebgp_requires_policy = flag_or(ps->flag[PF_EBGP_POLICY], d->ebgp_requires_policy);
+	b->import_check = flag_or(ps->flag[PF_IMPORT_CHECK], d->import_check);
+	b->log_neighbor_changes = flag_or(ps->flag[PF_LOG_NBR], d->log_neighbor_changes);
+	b->deterministic_med = flag_or(ps->flag[PF_DET_MED], d->deterministic_med);
+	b->suppress_duplicates = flag_or(ps->flag[PF_SUPP_DUP], d->suppress_duplicates);
+	b->graceful_notification = flag_or(ps->flag[PF_GR_NOTIF], d->graceful_notification);
+	b->hard_admin_reset = flag_or(ps->flag[PF_HARD_RESET], d->hard_admin_reset);
+	if (!ps->timers_set) {
+		b->keepalive = d->keepalive;
+		b->holdtime = d->holdtime;
+	}
+}
+
+struct conf *conf_parse(const char *text, size_t len, const char *filename,
+			struct conf_errors *errs)
+{
+	struct conf *c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	struct pstate ps = { .c = c, .errs = errs, .filename = filename ? filename : "-" };
+	memset(ps.flag, -1, sizeof ps.flag);
+	c->version = CONF_VERSION_TARGET;
+	c->profile = CONF_PROFILE_TRADITIONAL;
+	c->filename = xstrdup(&ps, ps.filename);
+
+	size_t off = 0;
+	while (off < len && !ps.oom) {
+		const char *nl = memchr(text + off, '\n', len - off);
+		size_t end = nl ? (size_t)(nl - text) : len;
+		size_t l = end - off;
+		ps.line++;
+		if (l > 0 && text[off + l - 1] == '\r')
+			l--;
+		parse_line(&ps, text + off, l);
+		off = end + 1;
+	}
+	finish(&ps);
+	if (ps.n_errors || ps.oom) {
+		if (ps.oom && !ps.n_errors)
+			poom(&ps);
+		conf_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+struct conf *conf_load_file(const char *path, struct conf_errors *errs)
+{
+	struct pstate ps = { .errs = errs, .filename = path, .line = 0 };
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		perr(&ps, "cannot open: %s", strerror(errno));
+		return NULL;
+	}
+	struct stat st;
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(f);
+		perr(&ps, "cannot read: it is a directory");
+		return NULL;
+	}
+	char *buf = malloc(CONF_MAX_FILE_SIZE + 1);
+	if (!buf) {
+		fclose(f);
+		perr(&ps, "out of memory");
+		return NULL;
+	}
+	size_t n = fread(buf, 1, CONF_MAX_FILE_SIZE + 1, f);
+	bool bad = ferror(f) != 0;
+	fclose(f);
+	if (bad || n > CONF_MAX_FILE_SIZE) {
+		free(buf);
+		if (bad)
+			perr(&ps, "cannot read: I/O error");
+		else
+			perr(&ps, "file too large (more than %u bytes)", CONF_MAX_FILE_SIZE);
+		return NULL;
+	}
+	struct conf *c = conf_parse(buf, n, path, errs);
+	free(buf);
+	return c;
+}
