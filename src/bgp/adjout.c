@@ -1,0 +1,522 @@
+/* adjout.c: what each peer is told. For every changed destination and every
+ * established peer, the attributes to advertise are computed (split horizon,
+ * RFC 8212, eBGP/iBGP rewriting), compared by pointer with the Adj-RIB-Out
+ * (interned attributes), and only differences are queued. A batch of changes
+ * is packed into UPDATEs grouped by attribute set. A new session gets the
+ * whole table by a walk in slices, then End-of-RIB. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "speaker_int.h"
+
+#define BATCH 2048        /* destinations per slice */
+#define MAP_SIZE 8192     /* open addressing, > 2 x BATCH */
+
+struct pend_group {
+	const struct bgp_iattrs *attrs; /* a reference of the group's own */
+	uint8_t fam;
+	size_t n, cap;
+	struct prefix *pfx;
+};
+
+struct export_memo {
+	const struct bgp_iattrs *from; /* a best path's attributes */
+	uint16_t slot;                 /* ...and where it came from */
+	const struct bgp_iattrs *to;   /* what goes to the peer (a reference) */
+	uint8_t fam;
+	bool used;
+};
+
+struct bgp_pending {
+	struct prefix *wd[BGP_FAM_COUNT];
+	size_t n_wd[BGP_FAM_COUNT], cap_wd[BGP_FAM_COUNT];
+	struct pend_group *groups;
+	size_t n_groups, cap_groups;
+	int32_t map[MAP_SIZE];                /* group index + 1 by attrs, 0 empty */
+	struct export_memo memo[MAP_SIZE];
+	uint8_t msg[BGP_MAX_EXT_MSG];
+};
+
+enum walk_mode { WALK_INITIAL, WALK_REFRESH };
+
+static size_t ptr_hash(const void *p)
+{
+	uintptr_t x = (uintptr_t)p;
+	x ^= x >> 17;
+	x *= 0x9e3779b97f4a7c15ull;
+	return (size_t)(x >> 32);
+}
+
+static struct bgp_pending *pending_of(struct bgp_peer *p)
+{
+	if (!p->pending) {
+		p->pending = calloc(1, sizeof(*p->pending));
+		if (!p->pending)
+			peer_log(p, LOG_LVL_ERR, "out of memory for the update builder");
+	}
+	return p->pending;
+}
+
+static bool grow(void **arr, size_t *cap, size_t need, size_t item)
+{
+	if (need <= *cap)
+		return true;
+	size_t c = *cap ? *cap * 2 : 64;
+	while (c < need)
+		c *= 2;
+	void *q = realloc(*arr, c * item);
+	if (!q)
+		return false;
+	*arr = q;
+	*cap = c;
+	return true;
+}
+
+static void pending_withdraw(struct bgp_pending *pd, uint8_t fam, const struct prefix *pfx)
+{
+	if (!grow((void **)&pd->wd[fam], &pd->cap_wd[fam], pd->n_wd[fam] + 1, sizeof(struct prefix)))
+		return;
+	pd->wd[fam][pd->n_wd[fam]++] = *pfx;
+}
+
+static void pending_announce(struct bgp_pending *pd, uint8_t fam, const struct bgp_iattrs *a,
+			     const struct prefix *pfx)
+{
+	size_t h = ptr_hash(a) & (MAP_SIZE - 1);
+	while (pd->map[h] && pd->groups[pd->map[h] - 1].attrs != a)
+		h = (h + 1) & (MAP_SIZE - 1);
+	struct pend_group *g;
+	if (pd->map[h]) {
+		g = &pd->groups[pd->map[h] - 1];
+	} else {
+		if (!grow((void **)&pd->groups, &pd->cap_groups, pd->n_groups + 1, sizeof(*g)))
+			return;
+		g = &pd->groups[pd->n_groups++];
+		*g = (struct pend_group){ .attrs = bgp_attr_ref(a), .fam = fam };
+		pd->map[h] = (int32_t)pd->n_groups;
+	}
+	if (!grow((void **)&g->pfx, &g->cap, g->n + 1, sizeof(struct prefix)))
+		return;
+	g->pfx[g->n++] = *pfx;
+}
+
+/* Attribute rewriting for a peer */
+
+/* Prepends asn to a canonical path into buf; returns the new path. */
+static struct bgp_bytes prepend_as(struct bgp_bytes path, uint32_t asn, uint8_t *buf, size_t cap)
+{
+	struct wbuf w = wbuf_make(buf, cap);
+	if (path.len >= 2 && path.p[0] == BGP_AS_SEQUENCE && path.p[1] < 255) {
+		wbuf_u8(&w, BGP_AS_SEQUENCE);
+		wbuf_u8(&w, (uint8_t)(path.p[1] + 1));
+		wbuf_u32(&w, asn);
+		wbuf_bytes(&w, path.p + 2, path.len - 2);
+	} else {
+		wbuf_u8(&w, BGP_AS_SEQUENCE);
+		wbuf_u8(&w, 1);
+		wbuf_u32(&w, asn);
+		wbuf_bytes(&w, path.p, path.len);
+	}
+	return w.failed ? path : (struct bgp_bytes){ buf, (uint32_t)w.len };
+}
+
+/* Our address as the next hop; false when we have none of the family, and
+ * then the family is not advertised (as FRR does). */
+static bool set_next_hop_self(const struct bgp_peer *p, uint8_t fam, struct bgp_attrs *a)
+{
+	if (fam == BGP_FAM_IPV4) {
+		if (p->nh4.family != AF_INET)
+			return false;
+		a->nexthop = load_be32(p->nh4.a);
+		a->have |= BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP);
+		return true;
+	}
+	if (p->nh6.family != AF_INET6)
+		return false;
+	memcpy(a->mp_nh, p->nh6.a, 16);
+	a->mp_nh_len = 16;
+	/* The link-local address too when the peer shares our link (RFC 2545). */
+	int ttl = p->cfg.multihop_ttl ? p->cfg.multihop_ttl : peer_is_ebgp(p) ? 1 : 255;
+	if (p->nh6_ll.family == AF_INET6 && ttl == 1 && !p->cfg.ttl_security) {
+		memcpy(a->mp_nh + 16, p->nh6_ll.a, 16);
+		a->mp_nh_len = 32;
+	}
+	return true;
+}
+
+/* The attributes to advertise to p for the best path of d, as a new
+ * reference, or NULL when nothing is to be advertised. */
+static const struct bgp_iattrs *export_compute(struct bgp_peer *p, const struct rib_path *best,
+					       uint8_t fam)
+{
+	struct bgp_speaker *s = p->s;
+	struct bgp_peer *from = speaker_peer(s, best->slot);
+	bool to_ebgp = peer_is_ebgp(p);
+	if (from && !peer_is_ebgp(from) && !to_ebgp)
+		return NULL; /* iBGP routes are not passed to iBGP peers */
+	if (to_ebgp && s->cfg.ebgp_requires_policy && !p->cfg.af[fam].policy_out)
+		return NULL; /* RFC 8212 */
+	struct bgp_attrs a;
+	uint8_t path[4096];
+	bgp_iattrs_view(best->attrs, &a);
+	a.have &= ~BGP_ATTR_BIT(BGP_ATTR_MP_UNREACH_NLRI);
+	if (to_ebgp) {
+		a.aspath = prepend_as(a.aspath, s->cfg.asn, path, sizeof(path));
+		a.have |= BGP_ATTR_BIT(BGP_ATTR_AS_PATH);
+		a.have &= ~(BGP_ATTR_BIT(BGP_ATTR_LOCAL_PREF) | BGP_ATTR_BIT(BGP_ATTR_ORIGINATOR_ID) |
+			    BGP_ATTR_BIT(BGP_ATTR_CLUSTER_LIST));
+		/* A MED learned from a neighboring AS stays in that AS (RFC 4271
+		 * 5.1.4); FRR drops it the same way. Ours goes out. */
+		if (from)
+			a.have &= ~BGP_ATTR_BIT(BGP_ATTR_MED);
+		if (!set_next_hop_self(p, fam, &a))
+			return NULL;
+	} else {
+		if (!bgp_attrs_has(&a, BGP_ATTR_LOCAL_PREF)) {
+			a.local_pref = 100;
+			a.have |= BGP_ATTR_BIT(BGP_ATTR_LOCAL_PREF);
+		}
+		if ((!from || p->cfg.af[fam].next_hop_self) && !set_next_hop_self(p, fam, &a))
+			return NULL;
+	}
+	if (fam == BGP_FAM_IPV4) {
+		a.have &= ~BGP_ATTR_BIT(BGP_ATTR_MP_REACH_NLRI);
+		a.mp_nh_len = 0;
+	} else {
+		a.have &= ~BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP);
+		a.have |= BGP_ATTR_BIT(BGP_ATTR_MP_REACH_NLRI);
+		a.nexthop = 0;
+	}
+	return bgp_attr_intern(&s->rib.attrs, &a);
+}
+
+/* export_compute, memoized per batch: many destinations share a best path's
+ * attributes, and so what goes out. */
+static const struct bgp_iattrs *export_attrs(struct bgp_peer *p, struct bgp_pending *pd,
+					     const struct rib_dest *d)
+{
+	const struct rib_path *best = d->best;
+	if (!best || !best->attrs || best->slot == p->slot)
+		return NULL;
+	size_t h = ptr_hash(best->attrs) & (MAP_SIZE - 1);
+	struct export_memo *m = &pd->memo[h];
+	if (!(m->used && m->from == best->attrs && m->slot == best->slot && m->fam == d->family)) {
+		const struct bgp_iattrs *to = export_compute(p, best, d->family);
+		if (m->used && m->to)
+			bgp_attr_unref(&p->s->rib.attrs, m->to);
+		*m = (struct export_memo){ .from = best->attrs, .slot = best->slot, .to = to,
+					   .fam = d->family, .used = true };
+	}
+	return m->to ? bgp_attr_ref(m->to) : NULL;
+}
+
+static bool adv_set(struct bgp_speaker *s, struct rib_dest *d, uint16_t slot,
+		    const struct bgp_iattrs *a)
+{
+	if (slot >= d->adv_cap) {
+		if (!a)
+			return true;
+		size_t cap = (size_t)s->n_slots + 1;
+		const struct bgp_iattrs **adv = realloc(d->adv, cap * sizeof(*adv));
+		if (!adv)
+			return false;
+		memset(adv + d->adv_cap, 0, (cap - d->adv_cap) * sizeof(*adv));
+		d->adv = adv;
+		d->adv_cap = (uint16_t)cap;
+	}
+	if (d->adv[slot])
+		bgp_attr_unref(&s->rib.attrs, d->adv[slot]);
+	d->adv[slot] = a;
+	return true;
+}
+
+/* Brings p's Adj-RIB-Out for d up to date; queues the difference. */
+static void export_dest(struct bgp_peer *p, struct bgp_pending *pd, struct rib_dest *d)
+{
+	const struct bgp_iattrs *want = export_attrs(p, pd, d);
+	const struct bgp_iattrs *cur = p->slot < d->adv_cap ? d->adv[p->slot] : NULL;
+	struct bgp_speaker *s = p->s;
+	if (want == cur) {
+		if (want)
+			bgp_attr_unref(&s->rib.attrs, want);
+		return;
+	}
+	struct prefix pfx;
+	rib_dest_prefix(d, &pfx);
+	if (want)
+		pending_announce(pd, d->family, want, &pfx);
+	else
+		pending_withdraw(pd, d->family, &pfx);
+	if (!cur && want)
+		p->af[d->family].pfx_sent++;
+	else if (cur && !want && p->af[d->family].pfx_sent)
+		p->af[d->family].pfx_sent--;
+	if (!adv_set(s, d, p->slot, want) && want)
+		bgp_attr_unref(&s->rib.attrs, want);
+}
+
+/* Packing */
+
+static void send_msgs(struct bgp_peer *p, size_t len)
+{
+	if (p->est)
+		session_send(p->est, p->pending->msg, len);
+	p->stats.update_out++;
+}
+
+static void flush(struct bgp_peer *p)
+{
+	struct bgp_pending *pd = p->pending;
+	if (!pd)
+		return;
+	struct bgp_encode_opts o = { .as4 = p->as4, .max_len = p->ext_msg ? BGP_MAX_EXT_MSG : BGP_MAX_MSG };
+	for (int f = 0; f < BGP_FAM_COUNT; f++) {
+		for (size_t i = 0; i < pd->n_wd[f];) {
+			struct wbuf w = wbuf_make(pd->msg, sizeof(pd->msg));
+			size_t n = bgp_update_encode_withdraw(&w, &o, pd->wd[f] + i, pd->n_wd[f] - i);
+			if (!n)
+				break;
+			send_msgs(p, w.len);
+			i += n;
+		}
+		pd->n_wd[f] = 0;
+	}
+	for (size_t g = 0; g < pd->n_groups; g++) {
+		struct pend_group *grp = &pd->groups[g];
+		struct bgp_attrs a;
+		bgp_iattrs_view(grp->attrs, &a);
+		for (size_t i = 0; i < grp->n;) {
+			struct wbuf w = wbuf_make(pd->msg, sizeof(pd->msg));
+			size_t n = bgp_update_encode_announce(&w, &o, &a, grp->pfx + i, grp->n - i);
+			if (!n) {
+				peer_log(p, LOG_LVL_ERR, "attributes too long for one UPDATE; %zu prefixes not sent",
+					 grp->n - i);
+				break;
+			}
+			send_msgs(p, w.len);
+			i += n;
+		}
+		free(grp->pfx);
+		bgp_attr_unref(&p->s->rib.attrs, grp->attrs);
+	}
+	pd->n_groups = 0;
+	memset(pd->map, 0, sizeof(pd->map));
+	for (size_t i = 0; i < MAP_SIZE; i++) {
+		if (pd->memo[i].used && pd->memo[i].to)
+			bgp_attr_unref(&p->s->rib.attrs, pd->memo[i].to);
+		pd->memo[i].used = false;
+	}
+}
+
+void adjout_free_pending(struct bgp_peer *p)
+{
+	if (!p->pending)
+		return;
+	flush(p); /* releases the references; nothing is sent without a session */
+	for (int f = 0; f < BGP_FAM_COUNT; f++)
+		free(p->pending->wd[f]);
+	free(p->pending->groups);
+	free(p->pending);
+	p->pending = NULL;
+}
+
+/* Changed destinations */
+
+void adjout_dest_changed(struct bgp_speaker *s, struct rib_dest *d)
+{
+	if (d->flags & DEST_F_DIRTY)
+		return;
+	d->flags |= DEST_F_DIRTY;
+	d->dirty_next = NULL;
+	if (s->rib.dirty_tail)
+		s->rib.dirty_tail->dirty_next = d;
+	else
+		s->rib.dirty_head = d;
+	s->rib.dirty_tail = d;
+	loop_task_queue(s->loop, &s->rib.task);
+}
+
+static bool peer_takes(const struct bgp_peer *p, uint8_t fam)
+{
+	return p && !p->removed && p->est && p->af[fam].negotiated;
+}
+
+static void route_event(struct bgp_speaker *s, const struct rib_dest *d)
+{
+	if (!s->event_fn)
+		return;
+	struct prefix pfx;
+	struct bgp_attrs a;
+	const struct rib_path *b = d->best;
+	const struct bgp_peer *from = b ? speaker_peer(s, b->slot) : NULL;
+	rib_dest_prefix(d, &pfx);
+	if (b && b->attrs)
+		bgp_iattrs_view(b->attrs, &a);
+	struct bgp_speaker_event ev = { .type = BGP_EVENT_ROUTE, .prefix = &pfx,
+				.attrs = b && b->attrs ? &a : NULL,
+				.peer = from ? &from->cfg.addr : NULL, .local = b && b->slot == 0 };
+	s->event_fn(s->event_ctx, &ev);
+}
+
+bool adjout_run(struct loop_task *t)
+{
+	struct bgp_speaker *s = t->ctx;
+	struct bgp_rib *r = &s->rib;
+	/* A peer that cannot take more holds everyone back: its queue drains
+	 * first (conn_io requeues the work). */
+	for (uint16_t i = 1; i <= s->n_slots; i++) {
+		struct bgp_peer *p = speaker_peer(s, i);
+		if (p && p->est && !session_out_room(p))
+			return false;
+	}
+	for (unsigned n = 0; n < BATCH && r->dirty_head; n++) {
+		struct rib_dest *d = r->dirty_head;
+		r->dirty_head = d->dirty_next;
+		if (!r->dirty_head)
+			r->dirty_tail = NULL;
+		d->flags &= (uint8_t)~DEST_F_DIRTY;
+		route_event(s, d);
+		for (uint16_t i = 1; i <= s->n_slots; i++) {
+			struct bgp_peer *p = speaker_peer(s, i);
+			if (peer_takes(p, d->family) && pending_of(p))
+				export_dest(p, p->pending, d);
+		}
+		rib_dest_maybe_free(r, d);
+	}
+	for (uint16_t i = 1; i <= s->n_slots; i++) {
+		struct bgp_peer *p = speaker_peer(s, i);
+		if (p && p->pending)
+			flush(p);
+	}
+	return r->dirty_head != NULL;
+}
+
+/* Whole-table walks: the initial advertisement, and route refresh. */
+
+static void send_eor(struct bgp_peer *p, uint8_t fam)
+{
+	uint8_t buf[64];
+	struct wbuf w = wbuf_make(buf, sizeof(buf));
+	bgp_update_encode_eor(&w, fam == BGP_FAM_IPV4 ? BGP_AFI_IPV4 : BGP_AFI_IPV6, BGP_SAFI_UNICAST);
+	if (p->est)
+		session_send(p->est, buf, w.len);
+	p->af[fam].eor_sent = true;
+	p->stats.update_out++;
+}
+
+/* One slice of the walk of a family; true when the walk is over. */
+static bool walk_slice(struct bgp_peer *p, uint8_t fam, enum walk_mode mode)
+{
+	struct bgp_peer_af *af = &p->af[fam];
+	struct bgp_pending *pd = pending_of(p);
+	if (!pd)
+		return true;
+	struct ptrie *trie = &p->s->rib.trie[fam];
+	struct ptrie_iter it;
+	if (af->walk_started)
+		ptrie_iter_init_after(&it, trie, &af->walk_next);
+	else
+		ptrie_iter_init(&it, trie);
+	af->walk_started = true;
+	struct ptrie_node *n = NULL;
+	for (unsigned k = 0; k < BATCH && (n = ptrie_iter_next(&it)); k++) {
+		struct rib_dest *d = dest_of(n);
+		rib_dest_prefix(d, &af->walk_next);
+		if (mode == WALK_INITIAL) {
+			export_dest(p, pd, d);
+			/* A destination kept only for a withdrawal to send may go:
+			 * the walk allows removing the node it just returned. */
+			rib_dest_maybe_free(&p->s->rib, d);
+		} else if (p->slot < d->adv_cap && d->adv[p->slot]) {
+			pending_announce(pd, fam, d->adv[p->slot], &af->walk_next);
+		}
+	}
+	flush(p);
+	return n == NULL;
+}
+
+static bool peer_out_run(struct loop_task *t)
+{
+	struct bgp_peer *p = t->ctx;
+	if (!p->est || p->removed)
+		return false;
+	if (p->s->rib.dirty_head)
+		loop_task_queue(p->s->loop, &p->s->rib.task);
+	if (!session_out_room(p))
+		return false; /* resumed when the send buffer drains */
+	for (int f = 0; f < BGP_FAM_COUNT; f++) {
+		struct bgp_peer_af *af = &p->af[f];
+		if (!af->walking)
+			continue;
+		if (!walk_slice(p, (uint8_t)f, af->refreshing ? WALK_REFRESH : WALK_INITIAL))
+			return true;
+		af->walking = false;
+		af->walk_started = false;
+		if (af->refreshing) {
+			af->refreshing = false;
+			if (p->enhanced_rr)
+				adjout_send_refresh_marker(p, (uint8_t)f, BGP_RR_EORR);
+		} else if (!af->eor_sent) {
+			send_eor(p, (uint8_t)f);
+		}
+		return true;
+	}
+	return false;
+}
+
+void adjout_peer_init(struct bgp_peer *p)
+{
+	p->out_task = (struct loop_task){ .run = peer_out_run, .ctx = p };
+}
+
+/* Forgets the batch being built (the session went down). */
+void adjout_peer_reset(struct bgp_peer *p)
+{
+	adjout_free_pending(p);
+	loop_task_cancel(p->s->loop, &p->out_task);
+	for (int f = 0; f < BGP_FAM_COUNT; f++) {
+		p->af[f].walking = p->af[f].walk_started = p->af[f].refreshing = false;
+	}
+}
+
+void adjout_send_refresh_marker(struct bgp_peer *p, uint8_t fam, uint8_t subtype)
+{
+	uint8_t buf[32];
+	struct wbuf w = wbuf_make(buf, sizeof(buf));
+	struct bgp_route_refresh rr = { .afi = fam == BGP_FAM_IPV4 ? BGP_AFI_IPV4 : BGP_AFI_IPV6,
+					.subtype = subtype, .safi = BGP_SAFI_UNICAST };
+	if (bgp_route_refresh_encode(&w, &rr) && p->est) {
+		session_send(p->est, buf, w.len);
+		p->stats.refresh_out++;
+	}
+}
+
+/* clear ip bgp X soft out: every destination compared again with what was
+ * sent; only differences go out. */
+void adjout_resync(struct bgp_peer *p)
+{
+	for (int f = 0; f < BGP_FAM_COUNT; f++) {
+		struct bgp_peer_af *af = &p->af[f];
+		if (!af->negotiated || (af->walking && !af->refreshing))
+			continue;
+		af->walking = true;
+		af->refreshing = false;
+		af->walk_started = false;
+	}
+	loop_task_queue(p->s->loop, &p->out_task);
+}
+
+/* Re-sends the Adj-RIB-Out of a family as it is: nothing withdrawn, nothing
+ * changed (RFC 2918; with RFC 7313 markers around it). */
+void adjout_refresh(struct bgp_peer *p, uint8_t fam)
+{
+	struct bgp_peer_af *af = &p->af[fam];
+	if (af->walking && !af->refreshing)
+		return; /* the initial walk sends everything anyway */
+	if (p->enhanced_rr)
+		adjout_send_refresh_marker(p, fam, BGP_RR_BORR);
+	af->walking = true;
+	af->refreshing = true;
+	af->walk_started = false;
+	loop_task_queue(p->s->loop, &p->out_task);
+}

@@ -1,0 +1,440 @@
+/* rib.c: the Loc-RIB: one prefix trie per family, each destination holding
+ * the paths learned for it (the Adj-RIB-In, with the attributes before policy
+ * kept when soft-reconfiguration inbound is on), the best path and the
+ * multipath set chosen by decision.c. Changes go to adjout.c. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "decision.h"
+#include "speaker_int.h"
+
+#define LOCAL_WEIGHT 32768 /* FRR's weight for routes originated here */
+
+bool rib_init(struct bgp_rib *r, struct loop *loop, struct bgp_speaker *s)
+{
+	memset(r, 0, sizeof(*r));
+	if (!ptrie_init(&r->trie[BGP_FAM_IPV4], AF_INET) || !ptrie_init(&r->trie[BGP_FAM_IPV6], AF_INET6))
+		return false;
+	bgp_attr_table_init(&r->attrs);
+	r->task = (struct loop_task){ .run = adjout_run, .ctx = s };
+	(void)loop;
+	return true;
+}
+
+static void path_free(struct bgp_rib *r, struct rib_path *p)
+{
+	if (p->attrs)
+		bgp_attr_unref(&r->attrs, p->attrs);
+	if (p->raw)
+		bgp_attr_unref(&r->attrs, p->raw);
+	free(p);
+}
+
+static void dest_free_contents(struct bgp_rib *r, struct rib_dest *d)
+{
+	while (d->paths) {
+		struct rib_path *p = d->paths;
+		d->paths = p->next;
+		path_free(r, p);
+	}
+	for (unsigned i = 0; i < d->adv_cap; i++)
+		if (d->adv[i])
+			bgp_attr_unref(&r->attrs, d->adv[i]);
+	free(d->adv);
+}
+
+static void dest_free_node(struct ptrie_node *n, void *arg)
+{
+	struct rib_dest *d = dest_of(n);
+	dest_free_contents(arg, d);
+	free(d);
+}
+
+void rib_destroy(struct bgp_rib *r)
+{
+	for (int f = 0; f < BGP_FAM_COUNT; f++)
+		ptrie_destroy(&r->trie[f], dest_free_node, r);
+	bgp_attr_table_destroy(&r->attrs);
+}
+
+static uint8_t family_index(uint8_t af)
+{
+	return af == AF_INET6 ? BGP_FAM_IPV6 : BGP_FAM_IPV4;
+}
+
+struct rib_dest *rib_dest_get(struct bgp_rib *r, const struct prefix *p, bool create)
+{
+	uint8_t f = family_index(p->family);
+	struct ptrie_node *n = ptrie_lookup(&r->trie[f], p);
+	if (n || !create)
+		return n ? dest_of(n) : NULL;
+	size_t extra = f == BGP_FAM_IPV6 ? sizeof(struct ptrie_node6) - sizeof(struct ptrie_node) : 0;
+	struct rib_dest *d = calloc(1, sizeof(*d) + extra);
+	if (!d)
+		return NULL;
+	d->family = f;
+	if (ptrie_insert(&r->trie[f], p, &d->node) != &d->node) {
+		free(d);
+		return NULL;
+	}
+	return d;
+}
+
+void rib_dest_prefix(const struct rib_dest *d, struct prefix *out)
+{
+	ptrie_node_prefix(&d->node, out);
+}
+
+/* Frees a destination nothing refers to any more: no path, nothing advertised,
+ * not waiting in the change list. */
+void rib_dest_maybe_free(struct bgp_rib *r, struct rib_dest *d)
+{
+	if (d->paths || (d->flags & DEST_F_DIRTY))
+		return;
+	for (unsigned i = 0; i < d->adv_cap; i++)
+		if (d->adv[i])
+			return;
+	if (ptrie_remove(&r->trie[d->family], &d->node)) {
+		free(d->adv);
+		free(d);
+	}
+}
+
+/* Selection */
+
+void rib_path_cand(const struct bgp_speaker *s, uint8_t fam, const struct rib_path *path,
+		   struct bgp_cand *c)
+{
+	const struct bgp_iattrs *a = path->attrs;
+	const struct bgp_peer *p = speaker_peer(s, path->slot);
+	memset(c, 0, sizeof(*c));
+	c->local = path->slot == 0;
+	c->weight = c->local ? LOCAL_WEIGHT : p ? p->cfg.af[fam].weight : 0;
+	c->local_pref = bgp_iattrs_has(a, BGP_ATTR_LOCAL_PREF) ? bgp_iattrs_local_pref(a) : 100;
+	c->aspath_len = bgp_iattrs_aspath_length(a);
+	c->origin = bgp_iattrs_origin(a);
+	c->med = bgp_iattrs_has(a, BGP_ATTR_MED) ? bgp_iattrs_med(a) : 0;
+	c->neighbor_as = c->local ? 0 : bgp_iattrs_first_as(a);
+	c->aspath = bgp_iattrs_aspath(a);
+	c->ebgp = p && peer_is_ebgp(p);
+	c->received = path->seq;
+	c->router_id = bgp_iattrs_has(a, BGP_ATTR_ORIGINATOR_ID) ? bgp_iattrs_originator_id(a)
+			: p ? p->remote_id : s->cfg.router_id;
+	c->cluster_len = bgp_iattrs_cluster_count(a);
+	if (p)
+		c->peer = p->cfg.addr;
+}
+
+static const struct bgp_decision_opts decision_opts = { 0 };
+
+/* Picks the best path and the multipath set; true when what is advertised
+ * could change (the best path or its attributes, or the set). */
+static bool dest_select(struct bgp_speaker *s, struct rib_dest *d)
+{
+	struct rib_path *best = NULL;
+	struct bgp_cand bc, c;
+	uint8_t rule;
+	for (struct rib_path *p = d->paths; p; p = p->next) {
+		if (!p->attrs)
+			continue;
+		rib_path_cand(s, d->family, p, &c);
+		if (!best || bgp_cand_cmp(&c, &bc, &decision_opts, &rule) < 0) {
+			best = p;
+			bc = c;
+		}
+	}
+	unsigned max = best && bc.ebgp ? s->cfg.maximum_paths[d->family]
+				       : s->cfg.maximum_paths_ibgp[d->family];
+	unsigned n = 1;
+	bool changed = best != d->best;
+	for (struct rib_path *p = d->paths; p; p = p->next) {
+		uint8_t old = p->flags;
+		p->flags &= (uint8_t)~(PATH_F_BEST | PATH_F_MULTIPATH);
+		if (p == best) {
+			p->flags |= PATH_F_BEST;
+		} else if (p->attrs && best && n < max) {
+			rib_path_cand(s, d->family, p, &c);
+			if (bgp_cand_multipath(&bc, &c, &decision_opts)) {
+				p->flags |= PATH_F_MULTIPATH;
+				n++;
+			}
+		}
+		if (old != p->flags)
+			changed = true;
+	}
+	d->best = best;
+	return changed;
+}
+
+/* Path changes */
+
+static struct rib_path **path_slot(struct rib_dest *d, uint16_t slot, uint8_t kind)
+{
+	struct rib_path **pp = &d->paths;
+	while (*pp && !((*pp)->slot == slot && (*pp)->kind == kind))
+		pp = &(*pp)->next;
+	return pp;
+}
+
+/* Sets the path of a source (peer slot, local kind) for d; takes over the
+ * references of attrs and raw. */
+static void path_set(struct bgp_speaker *s, struct rib_dest *d, uint16_t slot, uint8_t kind,
+		     const struct bgp_iattrs *attrs, const struct bgp_iattrs *raw)
+{
+	struct bgp_rib *r = &s->rib;
+	struct rib_path **pp = path_slot(d, slot, kind), *p = *pp;
+	bool changed;
+	if (p) {
+		changed = p->attrs != attrs;
+		if (p->attrs)
+			bgp_attr_unref(&r->attrs, p->attrs);
+		if (p->raw)
+			bgp_attr_unref(&r->attrs, p->raw);
+		p->attrs = attrs;
+		p->raw = raw;
+		if (changed)
+			p->seq = ++r->seq;
+	} else {
+		p = calloc(1, sizeof(*p));
+		if (!p) {
+			log_err(s->log, "out of memory for a path");
+			if (attrs)
+				bgp_attr_unref(&r->attrs, attrs);
+			if (raw)
+				bgp_attr_unref(&r->attrs, raw);
+			return;
+		}
+		*p = (struct rib_path){ .attrs = attrs, .raw = raw, .seq = ++r->seq, .slot = slot,
+					.kind = kind };
+		p->next = d->paths;
+		d->paths = p;
+		changed = true;
+	}
+	bool selected = dest_select(s, d);
+	if (selected || (changed && (p->flags & (PATH_F_BEST | PATH_F_MULTIPATH))))
+		adjout_dest_changed(s, d);
+}
+
+/* Removes the path of a source; false when there was none. */
+static bool path_del(struct bgp_speaker *s, struct rib_dest *d, uint16_t slot, uint8_t kind)
+{
+	struct rib_path **pp = path_slot(d, slot, kind), *p = *pp;
+	if (!p)
+		return false;
+	bool mattered = p->flags & (PATH_F_BEST | PATH_F_MULTIPATH);
+	*pp = p->next;
+	if (d->best == p)
+		d->best = NULL;
+	path_free(&s->rib, p);
+	if (dest_select(s, d) || mattered)
+		adjout_dest_changed(s, d);
+	rib_dest_maybe_free(&s->rib, d);
+	return true;
+}
+
+/* Routes from a peer */
+
+static bool path_has_own_as(const struct bgp_speaker *s, struct bgp_bytes path)
+{
+	for (uint32_t pos = 0; pos + 2 <= path.len;) {
+		unsigned count = path.p[pos + 1];
+		for (unsigned i = 0; i < count; i++)
+			if (load_be32(path.p + pos + 2 + 4 * i) == s->cfg.asn)
+				return true;
+		pos += 2 + 4 * count;
+	}
+	return false;
+}
+
+/* Whether inbound policy lets the routes of this UPDATE in. The policy engine
+ * comes with its own module; until then: the loop check and RFC 8212. */
+static bool accept_in(const struct bgp_peer *p, uint8_t fam, const struct bgp_attrs *a)
+{
+	const struct bgp_speaker *s = p->s;
+	if (path_has_own_as(s, a->aspath))
+		return false;
+	if (peer_is_ebgp(p) && s->cfg.ebgp_requires_policy && !p->cfg.af[fam].policy_in)
+		return false;
+	return true;
+}
+
+static void withdraw_section(struct bgp_peer *p, const struct bgp_nlri *n)
+{
+	struct bgp_speaker *s = p->s;
+	struct bgp_nlri_iter it = bgp_nlri_iter(n);
+	struct prefix pfx;
+	uint8_t fam = family_of_afi(n->afi);
+	while (bgp_nlri_next(&it, &pfx)) {
+		struct rib_dest *d = rib_dest_get(&s->rib, &pfx, false);
+		if (!d)
+			continue;
+		struct rib_path *path = *path_slot(d, p->slot, 0);
+		if (!path)
+			continue;
+		if (path->attrs && p->af[fam].pfx_accepted)
+			p->af[fam].pfx_accepted--;
+		if (p->af[fam].pfx_received)
+			p->af[fam].pfx_received--;
+		path_del(s, d, p->slot, 0);
+	}
+}
+
+static void announce_section(struct bgp_peer *p, const struct bgp_nlri *n,
+			     const struct bgp_iattrs *ia, bool accepted)
+{
+	struct bgp_speaker *s = p->s;
+	uint8_t fam = family_of_afi(n->afi);
+	bool keep_raw = p->cfg.af[fam].soft_reconfig_in;
+	struct bgp_nlri_iter it = bgp_nlri_iter(n);
+	struct prefix pfx;
+	while (bgp_nlri_next(&it, &pfx)) {
+		if (!accepted && !keep_raw) {
+			/* Denied and not kept: as good as a withdrawal. */
+			struct rib_dest *d = rib_dest_get(&s->rib, &pfx, false);
+			struct rib_path *old = d ? *path_slot(d, p->slot, 0) : NULL;
+			if (old) {
+				if (old->attrs && p->af[fam].pfx_accepted)
+					p->af[fam].pfx_accepted--;
+				p->af[fam].pfx_received--;
+				path_del(s, d, p->slot, 0);
+			}
+			continue;
+		}
+		struct rib_dest *d = rib_dest_get(&s->rib, &pfx, true);
+		if (!d) {
+			peer_log(p, LOG_LVL_ERR, "out of memory for a route");
+			continue;
+		}
+		struct rib_path *old = *path_slot(d, p->slot, 0);
+		if (!old)
+			p->af[fam].pfx_received++;
+		if (old && old->attrs && p->af[fam].pfx_accepted)
+			p->af[fam].pfx_accepted--;
+		if (accepted)
+			p->af[fam].pfx_accepted++;
+		path_set(s, d, p->slot, 0, accepted ? bgp_attr_ref(ia) : NULL,
+			 keep_raw ? bgp_attr_ref(ia) : NULL);
+	}
+}
+
+void rib_update(struct bgp_peer *p, const struct bgp_update *u)
+{
+	struct bgp_speaker *s = p->s;
+	withdraw_section(p, &u->withdrawn);
+	if (u->mp_unreach.supported && p->af[family_of_afi(u->mp_unreach.afi)].negotiated)
+		withdraw_section(p, &u->mp_unreach);
+	if (u->eor) {
+		uint8_t f = family_of_afi(u->eor_afi);
+		if (!p->af[f].eor_received)
+			peer_log(p, LOG_LVL_INFO, "End-of-RIB received for %s",
+				 f == BGP_FAM_IPV4 ? "IPv4 unicast" : "IPv6 unicast");
+		p->af[f].eor_received = true;
+	}
+	const struct bgp_nlri *sections[2] = { &u->nlri, &u->mp_reach };
+	if (u->action == BGP_ACT_TREAT_AS_WITHDRAW) {
+		for (int i = 0; i < 2; i++)
+			if (sections[i]->supported && sections[i]->count)
+				withdraw_section(p, sections[i]);
+		return;
+	}
+	const struct bgp_iattrs *ia = NULL;
+	for (int i = 0; i < 2; i++) {
+		const struct bgp_nlri *n = sections[i];
+		if (!n->supported || !n->count)
+			continue;
+		uint8_t fam = family_of_afi(n->afi);
+		if (!p->af[fam].negotiated)
+			continue;
+		if (!ia && !(ia = bgp_attr_intern(&s->rib.attrs, &u->attrs))) {
+			peer_log(p, LOG_LVL_ERR, "out of memory for attributes");
+			return;
+		}
+		announce_section(p, n, ia, accept_in(p, fam, &u->attrs));
+	}
+	if (ia)
+		bgp_attr_unref(&s->rib.attrs, ia);
+}
+
+void rib_peer_up(struct bgp_peer *p)
+{
+	for (int f = 0; f < BGP_FAM_COUNT; f++) {
+		struct bgp_peer_af *af = &p->af[f];
+		af->eor_received = af->eor_sent = false;
+		af->pfx_received = af->pfx_accepted = af->pfx_sent = 0;
+		af->walking = af->negotiated;
+		af->walk_started = false;
+	}
+	loop_task_queue(p->s->loop, &p->out_task);
+}
+
+/* Drops every path learned from the peer and forgets what was sent to it. */
+void rib_peer_down(struct bgp_peer *p)
+{
+	struct bgp_speaker *s = p->s;
+	adjout_peer_reset(p);
+	for (int f = 0; f < BGP_FAM_COUNT; f++) {
+		struct ptrie_iter it;
+		struct ptrie_node *n;
+		ptrie_iter_init(&it, &s->rib.trie[f]);
+		while ((n = ptrie_iter_next(&it))) {
+			struct rib_dest *d = dest_of(n);
+			if (p->slot < d->adv_cap && d->adv[p->slot]) {
+				bgp_attr_unref(&s->rib.attrs, d->adv[p->slot]);
+				d->adv[p->slot] = NULL;
+			}
+			if (!path_del(s, d, p->slot, 0))
+				rib_dest_maybe_free(&s->rib, d);
+		}
+		p->af[f].pfx_received = p->af[f].pfx_accepted = p->af[f].pfx_sent = 0;
+		p->af[f].walking = false;
+	}
+}
+
+/* clear ip bgp X soft in, with soft-reconfiguration inbound: the kept
+ * routes go through inbound policy again. */
+void rib_soft_in(struct bgp_peer *p)
+{
+	struct bgp_speaker *s = p->s;
+	for (int f = 0; f < BGP_FAM_COUNT; f++) {
+		struct ptrie_iter it;
+		struct ptrie_node *n;
+		ptrie_iter_init(&it, &s->rib.trie[f]);
+		while ((n = ptrie_iter_next(&it))) {
+			struct rib_dest *d = dest_of(n);
+			struct rib_path *path = *path_slot(d, p->slot, 0);
+			if (!path || !path->raw)
+				continue;
+			struct bgp_attrs a;
+			bgp_iattrs_view(path->raw, &a);
+			bool ok = accept_in(p, (uint8_t)f, &a);
+			if (ok == (path->attrs != NULL))
+				continue;
+			p->af[f].pfx_accepted += ok ? 1 : (uint32_t)-1;
+			path_set(s, d, p->slot, 0, ok ? bgp_attr_ref(path->raw) : NULL,
+				 bgp_attr_ref(path->raw));
+		}
+	}
+}
+
+/* Local routes */
+
+bool bgp_local_add(struct bgp_speaker *s, uint8_t kind, const struct prefix *p,
+		   const struct bgp_attrs *a)
+{
+	const struct bgp_iattrs *ia = bgp_attr_intern(&s->rib.attrs, a);
+	struct rib_dest *d = ia ? rib_dest_get(&s->rib, p, true) : NULL;
+	if (!d) {
+		if (ia)
+			bgp_attr_unref(&s->rib.attrs, ia);
+		return false;
+	}
+	path_set(s, d, 0, kind, ia, NULL);
+	return true;
+}
+
+void bgp_local_del(struct bgp_speaker *s, uint8_t kind, const struct prefix *p)
+{
+	struct rib_dest *d = rib_dest_get(&s->rib, p, false);
+	if (d)
+		path_del(s, d, 0, kind);
+}

@@ -1,0 +1,128 @@
+/* speaker.h: a BGP speaker: one instance of BGP (an AS, a router id, its
+ * neighbors and its RIB) running on an event loop.
+ *
+ * A speaker is a value: nvad runs one, azlab several (an emulated Route
+ * Server instance each). It owns its sockets, timers and routes; the caller
+ * gives it a loop, a logger and configuration, and asks it questions through
+ * the functions of show.h. */
+#ifndef NVAD_BGP_SPEAKER_H
+#define NVAD_BGP_SPEAKER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "attr.h"
+#include "lib/log.h"
+#include "lib/loop.h"
+#include "lib/prefix.h"
+
+struct bgp_speaker;
+struct bgp_peer;
+
+enum bgp_family { BGP_FAM_IPV4, BGP_FAM_IPV6, BGP_FAM_COUNT };
+
+enum bgp_remote_as_kind { BGP_REMOTE_AS_NUMBER, BGP_REMOTE_AS_EXTERNAL, BGP_REMOTE_AS_INTERNAL };
+
+/* Per neighbor and family. */
+struct bgp_peer_af_cfg {
+	bool active;
+	bool soft_reconfig_in;  /* keep the Adj-RIB-In before policy */
+	bool policy_in;         /* some inbound policy is configured */
+	bool policy_out;        /* some outbound policy is configured */
+	bool next_hop_self;
+	uint32_t weight;
+};
+
+struct bgp_peer_cfg {
+	struct ipaddr addr;
+	uint8_t remote_as_kind;  /* enum bgp_remote_as_kind */
+	uint32_t remote_as;      /* with BGP_REMOTE_AS_NUMBER */
+	char description[81];
+	uint16_t port;           /* the peer's port, 179 unless set */
+	uint8_t multihop_ttl;    /* ebgp-multihop N; 0: 1 for eBGP, 255 for iBGP */
+	uint8_t ttl_security;    /* ttl-security hops N (GTSM), 0 off */
+	struct ipaddr update_source; /* family 0 when not set */
+	char update_source_if[16];
+	char password[81];       /* TCP MD5 (RFC 2385), "" when none */
+	bool shutdown;
+	bool passive;
+	uint16_t keepalive;      /* 0xffff: the speaker's */
+	uint16_t hold;           /* 0xffff: the speaker's */
+	uint16_t connect_retry;  /* seconds, 0: the speaker's */
+	struct bgp_peer_af_cfg af[BGP_FAM_COUNT];
+};
+
+struct bgp_speaker_cfg {
+	uint32_t asn;
+	uint32_t router_id;      /* host order; 0: the caller must pick one */
+	uint16_t listen_port;    /* 179; 0 to not listen */
+	uint16_t keepalive;      /* seconds */
+	uint16_t hold;
+	uint16_t connect_retry;
+	bool ebgp_requires_policy;
+	bool log_neighbor_changes;
+	uint8_t maximum_paths[BGP_FAM_COUNT];      /* eBGP multipath, 1 = off */
+	uint8_t maximum_paths_ibgp[BGP_FAM_COUNT];
+	const char *hostname;    /* for the FQDN capability; may be NULL */
+};
+
+void bgp_speaker_cfg_defaults(struct bgp_speaker_cfg *c);
+void bgp_peer_cfg_defaults(struct bgp_peer_cfg *c);
+
+struct bgp_speaker *bgp_speaker_new(struct loop *loop, const struct logger *log,
+				    const struct bgp_speaker_cfg *cfg);
+void bgp_speaker_free(struct bgp_speaker *s);
+
+/* Applies changed instance settings (timers for new sessions, RFC 8212,
+ * logging, multipath); neighbors affected by a policy change get a soft
+ * reconfiguration. The ASN and router id are fixed for a speaker's life. */
+void bgp_speaker_set(struct bgp_speaker *s, const struct bgp_speaker_cfg *cfg);
+uint32_t bgp_speaker_router_id(const struct bgp_speaker *s);
+uint32_t bgp_speaker_asn(const struct bgp_speaker *s);
+
+/* Opens the listening sockets (IPv4 and IPv6 on the configured port). False
+ * with errno set when neither could be opened. */
+bool bgp_speaker_listen(struct bgp_speaker *s);
+
+/* Neighbors. bgp_peer_set applies a new configuration to an existing peer and
+ * resets the session only when a session parameter changed; it returns true
+ * when it did reset. */
+struct bgp_peer *bgp_peer_add(struct bgp_speaker *s, const struct bgp_peer_cfg *cfg);
+struct bgp_peer *bgp_peer_find(struct bgp_speaker *s, const struct ipaddr *addr);
+bool bgp_peer_set(struct bgp_peer *p, const struct bgp_peer_cfg *cfg);
+void bgp_peer_remove(struct bgp_peer *p);
+/* clear ip bgp X: a hard reset of the session. */
+void bgp_peer_reset(struct bgp_peer *p);
+/* clear ip bgp (*|X) [soft [in|out]]: one peer, or all when p is NULL. */
+void bgp_speaker_clear(struct bgp_speaker *s, struct bgp_peer *p, bool soft, bool in, bool out);
+/* clear ip bgp X soft in|out. */
+void bgp_peer_soft_in(struct bgp_peer *p);
+void bgp_peer_soft_out(struct bgp_peer *p);
+
+/* Events for `monitor`: a session changed state, or a destination's best path
+ * changed (attrs NULL: no route any more). Pointers are valid during the
+ * call only. */
+enum bgp_event_type { BGP_EVENT_SESSION, BGP_EVENT_ROUTE };
+
+struct bgp_speaker_event {
+	uint8_t type;               /* enum bgp_event_type */
+	const struct ipaddr *peer;  /* the session's neighbor; the route's source */
+	bool local;                 /* a route originated here */
+	uint8_t state;              /* BGP_EVENT_SESSION: enum bgp_state */
+	const char *reason;         /* BGP_EVENT_SESSION: why it went down */
+	const struct prefix *prefix;
+	const struct bgp_attrs *attrs;
+};
+
+typedef void (*bgp_event_fn)(void *ctx, const struct bgp_speaker_event *ev);
+void bgp_speaker_on_event(struct bgp_speaker *s, bgp_event_fn fn, void *ctx);
+
+/* Local routes (network, redistribute): the speaker originates prefix with
+ * these attributes (origin, MED, next hop) until withdrawn. */
+enum bgp_local_kind { BGP_LOCAL_NETWORK, BGP_LOCAL_STATIC, BGP_LOCAL_CONNECTED,
+		      BGP_LOCAL_KERNEL, BGP_LOCAL_COUNT };
+bool bgp_local_add(struct bgp_speaker *s, uint8_t kind, const struct prefix *p,
+		   const struct bgp_attrs *a);
+void bgp_local_del(struct bgp_speaker *s, uint8_t kind, const struct prefix *p);
+
+#endif

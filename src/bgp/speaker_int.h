@@ -1,0 +1,197 @@
+/* speaker_int.h: the inside of a speaker, shared by its modules (session,
+ * rib, adjout, show) and nobody else. */
+#ifndef NVAD_BGP_SPEAKER_INT_H
+#define NVAD_BGP_SPEAKER_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "attr_intern.h"
+#include "decision.h"
+#include "fsm.h"
+#include "lib/ptrie.h"
+#include "msg.h"
+#include "speaker.h"
+#include "update.h"
+
+#define BGP_HOLD_LARGE_MS (4 * 60 * 1000) /* RFC 4271 8.2.2: while OPEN is awaited */
+#define BGP_OUT_HIGH_WATER (256 * 1024)    /* stop building updates above this */
+#define BGP_MAX_PEERS 1024
+#define BGP_SCRATCH_SIZE BGP_UPDATE_SCRATCH_SIZE(BGP_MAX_EXT_MSG)
+
+/* Bytes waiting to be sent: p[head..len). */
+struct bgp_obuf {
+	uint8_t *p;
+	size_t head, len, cap;
+};
+
+struct bgp_conn {
+	struct bgp_peer *peer;
+	struct loop_fd lfd;     /* fd -1 when there is no connection */
+	uint8_t state;          /* enum bgp_state */
+	bool outgoing;
+	bool connecting;        /* a non-blocking connect in progress */
+	struct loop_timer hold_timer, keepalive_timer;
+	uint16_t hold_time;     /* negotiated, seconds */
+	uint16_t keepalive_time;
+	uint32_t remote_id;     /* from the peer's OPEN */
+	uint8_t *rbuf;          /* bytes read and not yet handled */
+	size_t rlen, rcap;
+	struct bgp_obuf out;
+};
+
+struct bgp_peer_stats {
+	uint64_t open_in, open_out, update_in, update_out, notify_in, notify_out;
+	uint64_t keepalive_in, keepalive_out, refresh_in, refresh_out;
+	unsigned established, dropped;
+};
+
+/* A family's route exchange with one peer. */
+struct bgp_peer_af {
+	bool negotiated;       /* both sides announced the family */
+	bool eor_received, eor_sent;
+	bool walking;          /* the table is being sent by a walk */
+	bool refreshing;       /* ...as a route refresh (else the initial table) */
+	bool walk_started;
+	struct prefix walk_next; /* where the initial walk resumes */
+	uint32_t pfx_received; /* paths held from the peer */
+	uint32_t pfx_accepted; /* of those, accepted by inbound policy */
+	uint32_t pfx_sent;     /* prefixes in the Adj-RIB-Out */
+};
+
+struct bgp_peer {
+	struct bgp_speaker *s;
+	struct bgp_peer_cfg cfg;
+	uint16_t slot;             /* 1.. ; 0 is the speaker's own routes */
+	struct bgp_conn conn[2];   /* [0] outgoing, [1] incoming */
+	struct bgp_conn *est;      /* the connection in Established, or NULL */
+	struct loop_timer connect_retry;
+	unsigned retry_count;
+	/* Negotiated on the established connection. */
+	bool as4, ext_msg, route_refresh, enhanced_rr;
+	uint32_t remote_id;
+	uint32_t remote_as;        /* as the peer's OPEN says */
+	uint16_t hold_time, keepalive_time;
+	char remote_hostname[64];
+	struct bgp_peer_af af[BGP_FAM_COUNT];
+	struct bgp_peer_stats stats;
+	int64_t state_since;       /* realtime seconds of the last up/down */
+	char last_reset[320];      /* why the session last went down */
+	struct loop_task out_task; /* builds UPDATEs for this peer */
+	/* The batch of changes being packed into UPDATEs. */
+	struct bgp_pending *pending;
+	struct ipaddr local_addr;  /* our end of the established connection */
+	/* Our next hops for the peer: the addresses of the interface that holds
+	 * local_addr (family 0 when it has none of that kind). */
+	struct ipaddr nh4, nh6, nh6_ll;
+	struct bgp_peer *next_dead; /* in the speaker's graveyard */
+	bool removed;
+};
+
+struct rib_path {
+	struct rib_path *next;
+	const struct bgp_iattrs *attrs; /* after inbound policy; NULL when denied */
+	const struct bgp_iattrs *raw;   /* before policy: soft-reconfiguration inbound */
+	uint64_t seq;                   /* arrival order */
+	uint16_t slot;                  /* peer slot; 0 for local routes */
+	uint8_t kind;                   /* enum bgp_local_kind for local routes */
+	uint8_t flags;
+};
+
+#define PATH_F_BEST 0x01
+#define PATH_F_MULTIPATH 0x02
+
+struct rib_dest {
+	struct rib_path *paths;
+	struct rib_path *best;
+	const struct bgp_iattrs **adv;  /* Adj-RIB-Out: per peer slot, what was sent */
+	struct rib_dest *dirty_next;
+	uint16_t adv_cap;
+	uint8_t family;                 /* enum bgp_family */
+	uint8_t flags;
+	struct ptrie_node node;         /* last: an IPv6 dest has 16 more octets */
+};
+
+#define DEST_F_DIRTY 0x01
+
+struct bgp_rib {
+	struct ptrie trie[BGP_FAM_COUNT];
+	struct bgp_attr_table attrs;
+	struct rib_dest *dirty_head, *dirty_tail;
+	struct loop_task task;          /* processes dirty dests */
+	uint64_t seq;
+};
+
+struct bgp_speaker {
+	struct loop *loop;
+	const struct logger *log;
+	struct bgp_speaker_cfg cfg;
+	char hostname[64];
+	struct loop_fd listen[2];       /* IPv4, IPv6 */
+	struct bgp_peer **peers;        /* by slot - 1 */
+	uint16_t n_slots;
+	struct bgp_rib rib;
+	uint8_t *scratch;               /* BGP_SCRATCH_SIZE, for UPDATE decoding */
+	bgp_event_fn event_fn;          /* monitor, or NULL */
+	void *event_ctx;
+	struct bgp_peer *graveyard;     /* removed peers, freed by reap_task */
+	struct loop_task reap_task;
+};
+
+static inline struct rib_dest *dest_of(struct ptrie_node *n)
+{
+	return (struct rib_dest *)((char *)n - offsetof(struct rib_dest, node));
+}
+
+static inline uint8_t family_of_afi(uint16_t afi)
+{
+	return afi == BGP_AFI_IPV6 ? BGP_FAM_IPV6 : BGP_FAM_IPV4;
+}
+
+static inline bool peer_is_ebgp(const struct bgp_peer *p)
+{
+	return p->cfg.remote_as_kind == BGP_REMOTE_AS_EXTERNAL ||
+	       (p->cfg.remote_as_kind == BGP_REMOTE_AS_NUMBER && p->cfg.remote_as != p->s->cfg.asn);
+}
+
+static inline struct bgp_peer *speaker_peer(const struct bgp_speaker *s, uint16_t slot)
+{
+	return slot && slot <= s->n_slots ? s->peers[slot - 1] : NULL;
+}
+
+/* session.c */
+void session_init(struct bgp_peer *p);
+void session_start(struct bgp_peer *p);
+void session_stop(struct bgp_peer *p, uint8_t subcode, const char *why);
+bool session_accept(struct bgp_peer *p, int fd);
+void session_send(struct bgp_conn *c, const uint8_t *msg, size_t len);
+bool session_out_room(const struct bgp_peer *p);
+bool session_set_md5(int fd, const struct ipaddr *addr, const char *password);
+void peer_log(const struct bgp_peer *p, int level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* rib.c */
+bool rib_init(struct bgp_rib *r, struct loop *loop, struct bgp_speaker *s);
+void rib_destroy(struct bgp_rib *r);
+void rib_update(struct bgp_peer *p, const struct bgp_update *u);
+struct rib_dest *rib_dest_get(struct bgp_rib *r, const struct prefix *p, bool create);
+void rib_dest_maybe_free(struct bgp_rib *r, struct rib_dest *d);
+void rib_dest_prefix(const struct rib_dest *d, struct prefix *out);
+void rib_peer_up(struct bgp_peer *p);
+void rib_peer_down(struct bgp_peer *p);
+void rib_soft_in(struct bgp_peer *p);
+/* The facts best path selection compares, for one path of a destination. */
+void rib_path_cand(const struct bgp_speaker *s, uint8_t fam, const struct rib_path *path,
+		   struct bgp_cand *c);
+
+/* adjout.c */
+bool adjout_run(struct loop_task *t);
+void adjout_dest_changed(struct bgp_speaker *s, struct rib_dest *d);
+void adjout_peer_reset(struct bgp_peer *p);
+void adjout_refresh(struct bgp_peer *p, uint8_t fam);
+void adjout_free_pending(struct bgp_peer *p);
+void adjout_peer_init(struct bgp_peer *p);
+void adjout_resync(struct bgp_peer *p);
+void adjout_send_refresh_marker(struct bgp_peer *p, uint8_t fam, uint8_t subtype);
+
+#endif

@@ -1,0 +1,56 @@
+/* nvad.h: the daemon's state and the pieces of src/nvad/ that share it: the
+ * running configuration applied to a speaker (apply.c), control commands
+ * (commands.c), and the main loop (main.c). */
+#ifndef NVAD_NVAD_H
+#define NVAD_NVAD_H
+
+#include <stdbool.h>
+
+#include "bgp/speaker.h"
+#include "conf/conf.h"
+#include "ctl/ctl.h"
+#include "kernel/netlink.h"
+#include "lib/log.h"
+#include "lib/loop.h"
+
+struct nvad {
+	struct loop *loop;
+	struct logger log;
+	const char *conf_path;
+	const char *socket_path;
+	uint16_t port;           /* BGP listening port (--port), 179 by default */
+	bool no_kernel;
+	struct conf *conf;       /* the running configuration */
+	struct bgp_speaker *bgp; /* NULL without `router bgp` */
+	struct ctl_server *ctl;
+	struct kernel *kernel;   /* the kernel's routes and addresses, or NULL */
+	struct nvad_local *local; /* locally originated routes (local.c) */
+};
+
+/* Makes the daemon's state follow conf (taken over on success): creates,
+ * changes or removes the speaker, its neighbors and its local routes. A new
+ * ASN or router id recreates the speaker. False with a message in err when
+ * the configuration cannot be applied (nothing was changed then). */
+bool nvad_apply(struct nvad *d, struct conf *conf, char *err, size_t errlen);
+
+/* Reads the configuration file again and applies it; on any error the running
+ * configuration stays. Writes what happened to out. */
+bool nvad_reload(struct nvad *d, struct strbuf *out);
+
+/* Local routes: `network`, and `redistribute static|connected|kernel` from the
+ * configuration's static routes and the kernel's addresses and routes. sync
+ * brings the speaker's local routes to what the configuration and the kernel
+ * say, by difference with what it originated before; forget drops that memory
+ * (a new speaker has nothing). */
+bool nvad_local_init(struct nvad *d);
+void nvad_local_sync(struct nvad *d);
+void nvad_local_forget(struct nvad *d);
+void nvad_local_free(struct nvad *d);
+
+/* The speaker's events, broadcast to `monitor` clients. */
+void nvad_event(void *ctx, const struct bgp_speaker_event *ev);
+
+/* The control socket's handler. */
+int nvad_command(void *ctx, const char *cmd, struct strbuf *out, struct ctl_client *c);
+
+#endif
