@@ -537,7 +537,8 @@ static enum pres run_cmd(struct pstate *ps, const struct cmd *c, const struct to
 
 	if (no && !c->no_ok)
 		return perr(ps, "\"no %s\" is not supported", c->words);
-	if (nargs < c->min || (c->max != ARGS_ANY && nargs > c->max))
+	size_t min = no ? c->min : usage_min(c->usage, c->min);
+	if (nargs < min || (c->max != ARGS_ANY && nargs > c->max))
 		return perr(ps, "%s: expected \"%s%s%s\", found %zu word%s after it", c->words,
 			    c->words, c->usage[0] ? " " : "", c->usage, nargs, nargs == 1 ? "" : "s");
 	struct toks a = toks_from(t, nw);

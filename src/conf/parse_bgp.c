@@ -881,7 +881,8 @@ static enum pres cmd_neighbor(struct pstate *ps, const struct toks *a, bool no)
 	if (!e)
 		return P_NOMATCH;
 	struct toks args = toks_from(a, 1 + nw);
-	if (!no && (args.n < e->o.min || (e->o.max != ARGS_ANY && args.n > e->o.max)))
+	if (!no && (args.n < usage_min(e->o.usage, e->o.min) ||
+		    (e->o.max != ARGS_ANY && args.n > e->o.max)))
 		return perr(ps, "neighbor %s %s: expected \"%s%s%s\"", a->v[0], e->o.words,
 			    e->o.words, e->o.usage[0] ? " " : "", e->o.usage);
 	struct nctx x = { .afi = cur_afi(ps), .id = a->v[0] };

@@ -47,6 +47,14 @@ typedef enum pres (*cmd_fn)(struct pstate *ps, const struct toks *a, bool no);
 
 #define ARGS_ANY 255
 
+/* The fewest arguments the positive form takes: a table may allow none so
+ * that `no X` needs no value, and then a usage that is not optional
+ * ("A.B.C.D", not "[force]") still asks for one. */
+static inline size_t usage_min(const char *usage, size_t min)
+{
+	return min == 0 && usage[0] && usage[0] != '[' ? 1 : min;
+}
+
 struct cmd {
 	enum pnode node;
 	const char *words;  /* literal keywords, space separated */

@@ -447,6 +447,11 @@ struct error_case {
 static const struct error_case error_cases[] = {
 	{ "router bgp 1\n bgp frobnicate\n", 2, { "t.conf:2: ", "unknown command \"bgp frobnicate\"" } },
 	{ "hostname a\nfoo bar\n", 2, { "unknown command \"foo bar\"" } },
+	/* Found by fuzz_conf: a value-taking command given without its value. */
+	{ "router bgp 1\n bgp router-id\n", 2, { "t.conf:2: ", "bgp router-id", "A.B.C.D" } },
+	{ "router bgp 1\n neighbor 10.0.0.1 remote-as 2\n neighbor 10.0.0.1 password\n", 3,
+	  { "t.conf:3: ", "password" } },
+	{ "router bgp 1\n maximum-paths\n", 2, { "t.conf:2: ", "maximum-paths" } },
 	{ "router bgp 65001\n neighbor 10.0.210.9 ebgp-multihop 2\n", 2,
 	  { "neighbor 10.0.210.9", "remote-as must come first" } },
 	{ "router bgp 65001\n address-family ipv4 unicast\n  neighbor 10.0.0.1 activate\n", 3,
