@@ -341,6 +341,35 @@ static void peer_schedule_restart(struct bgp_peer *p)
 	loop_timer_set(p->s->loop, &p->connect_retry, ms < cap ? ms : cap);
 }
 
+/* The first address of a family on an interface (update-source IFNAME is
+ * the interface's address as the source, as FRR reads it); link-local IPv6
+ * addresses only when there is no other. */
+static bool interface_address(const char *ifname, uint8_t family, struct ipaddr *out)
+{
+	struct ifaddrs *ifs, *i;
+	bool found = false;
+	if (getifaddrs(&ifs) != 0)
+		return false;
+	for (i = ifs; i; i = i->ifa_next) {
+		if (!i->ifa_addr || i->ifa_addr->sa_family != family || strcmp(i->ifa_name, ifname) != 0)
+			continue;
+		struct ipaddr a = { .family = family };
+		if (family == AF_INET)
+			memcpy(a.a, &((struct sockaddr_in *)i->ifa_addr)->sin_addr, 4);
+		else
+			memcpy(a.a, &((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr, 16);
+		bool ll = family == AF_INET6 && a.a[0] == 0xfe && (a.a[1] & 0xc0) == 0x80;
+		if (!found || !ll) {
+			*out = a;
+			found = true;
+			if (!ll)
+				break;
+		}
+	}
+	freeifaddrs(ifs);
+	return found;
+}
+
 /* Outgoing connection */
 
 static bool conn_connect(struct bgp_conn *c)
@@ -358,15 +387,15 @@ static bool conn_connect(struct bgp_conn *c)
 		peer_log(p, LOG_LVL_WARN, "cannot set TTL %d: %s", ttl, strerror(errno));
 	if (p->cfg.password[0] && !session_set_md5(fd, &p->cfg.addr, p->cfg.password))
 		peer_log(p, LOG_LVL_ERR, "cannot set the TCP MD5 key: %s", strerror(errno));
-	if (p->cfg.update_source_if[0] &&
-	    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, p->cfg.update_source_if,
-		       (socklen_t)strlen(p->cfg.update_source_if)) != 0)
-		peer_log(p, LOG_LVL_WARN, "update-source %s: %s", p->cfg.update_source_if,
-			 strerror(errno));
-	if (p->cfg.update_source.family == p->cfg.addr.family) {
-		struct sockaddr_storage src;
-		socklen_t srcl = sockaddr_of(&p->cfg.update_source, 0, &src);
-		if (bind(fd, (struct sockaddr *)&src, srcl) != 0)
+	struct ipaddr src = p->cfg.update_source;
+	if (p->cfg.update_source_if[0] && !interface_address(p->cfg.update_source_if,
+							     p->cfg.addr.family, &src))
+		peer_log(p, LOG_LVL_WARN, "update-source %s: the interface has no %s address",
+			 p->cfg.update_source_if, p->cfg.addr.family == AF_INET ? "IPv4" : "IPv6");
+	if (src.family == p->cfg.addr.family) {
+		struct sockaddr_storage ss_src;
+		socklen_t srcl = sockaddr_of(&src, 0, &ss_src);
+		if (bind(fd, (struct sockaddr *)&ss_src, srcl) != 0)
 			peer_log(p, LOG_LVL_WARN, "update-source: bind: %s", strerror(errno));
 	}
 	if (connect(fd, (struct sockaddr *)&ss, sl) != 0 && errno != EINPROGRESS) {
