@@ -52,90 +52,13 @@ PROBE_MODE=connect
 
 NSA=nvt-$$-a
 NSB=nvt-$$-b
-TMP=
 PROBE_PID=
-DAEMON_PIDS=()
-PASSED=0
-FAILED=0
 
-say() { printf '# %s\n' "$*"; }
-ok() { PASSED=$((PASSED + 1)); printf 'ok - %s\n' "$*"; }
-notok() { FAILED=$((FAILED + 1)); printf 'not ok - %s\n' "$*"; }
-# check DESCRIPTION COMMAND...: ok when the command succeeds.
-check() {
-	local what=$1
-	shift
-	if "$@"; then ok "$what"; else notok "$what"; fi
-}
-# jqcheck DESCRIPTION FILE FILTER [jq args...]: ok when FILTER yields true.
-jqcheck() {
-	local what=$1 file=$2 filter=$3
-	shift 3
-	if [ "$(jq "$@" "$filter" "$file" 2>/dev/null)" = true ]; then
-		ok "$what"
-	else
-		notok "$what"
-		say "  filter: $filter"
-	fi
-}
+# Result lines, waits, namespaces, cleanup and the daemons' start and query
+# functions are shared with speaker.sh.
+. "$(dirname "$(readlink -f "$0")")/lib.sh"
+lib_cleanup_hook() { stop_pid "$PROBE_PID"; }
 
-skip() {
-	echo "1..0 # SKIP $*"
-	exit 77
-}
-
-finish() {
-	echo "$PASSED passed, $FAILED failed"
-	[ "$FAILED" -eq 0 ]
-	exit $?
-}
-
-stop_pid() {
-	local pid=$1
-	kill -0 "$pid" 2>/dev/null || return 0
-	kill -TERM "$pid" 2>/dev/null
-	for _ in $(seq 30); do
-		kill -0 "$pid" 2>/dev/null || return 0
-		sleep 0.1
-	done
-	kill -KILL "$pid" 2>/dev/null
-}
-
-cleanup() {
-	local pid ns
-	[ -n "$PROBE_PID" ] && stop_pid "$PROBE_PID"
-	for pid in "${DAEMON_PIDS[@]}"; do stop_pid "$pid"; done
-	# Anything else still running in our namespaces was started by us
-	# (helpers the daemons forked).
-	for ns in "$NSA" "$NSB"; do
-		for pid in $(ip netns pids "$ns" 2>/dev/null); do stop_pid "$pid"; done
-		ip netns del "$ns" 2>/dev/null
-	done
-	if [ "${OPENBGPD_MADE_RUNDIR:-0}" = 1 ]; then
-		rmdir /run/openbgpd 2>/dev/null
-	fi
-	if [ -n "$TMP" ]; then
-		if [ "${KEEP_TMP:-0}" = 1 ] || [ "$FAILED" -gt 0 ]; then
-			say "files kept in $TMP"
-		else
-			rm -rf "$TMP"
-		fi
-	fi
-}
-
-# wait_for SECONDS COMMAND...: polls every 0.5 s until the command succeeds.
-wait_for() {
-	local limit=$1
-	shift
-	for _ in $(seq $((limit * 2))); do
-		"$@" && return 0
-		sleep 0.5
-	done
-	return 1
-}
-
-# Background jobs must run `ip netns exec` directly (not through these
-# functions) so that $! is the daemon itself: ip netns exec does not fork.
 inb() { ip netns exec "$NSB" "$@"; }
 
 # --- preconditions ---------------------------------------------------------
@@ -149,44 +72,24 @@ bird) command -v bird >/dev/null && command -v birdc >/dev/null || skip "bird2 n
 gobgp) command -v gobgpd >/dev/null && command -v gobgp >/dev/null || skip "gobgpd not installed" ;;
 exabgp) command -v exabgp >/dev/null || skip "exabgp not installed" ;;
 openbgpd)
-	OPENBGPD=$(command -v bgpd || echo /usr/sbin/bgpd)
-	[ -x "$OPENBGPD" ] && command -v bgpctl >/dev/null || skip "openbgpd not installed"
+	[ -x "$(openbgpd_bin)" ] && command -v bgpctl >/dev/null || skip "openbgpd not installed"
 	;;
 *) echo "interop.sh: unknown daemon '$DAEMON'" >&2; exit 2 ;;
 esac
 
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-TMP=$(mktemp -d "/tmp/nvt-$DAEMON.XXXXXX")
-chmod 755 "$TMP"
+lib_init "$DAEMON"
 
 # --- network ---------------------------------------------------------------
 setup_net() {
-	ip netns add "$NSA" && ip netns add "$NSB" || return 1
-	ip -n "$NSA" link set lo up && ip -n "$NSB" link set lo up || return 1
-	# Created inside namespace a with its peer in b: nothing touches the host.
-	ip -n "$NSA" link add va type veth peer name vb netns "$NSB" || return 1
-	ip -n "$NSA" addr add 10.99.0.1/24 dev va &&
-		ip -n "$NSA" addr add fd00:99::1/64 dev va nodad &&
-		ip -n "$NSB" addr add 10.99.0.2/24 dev vb &&
-		ip -n "$NSB" addr add fd00:99::2/64 dev vb nodad || return 1
-	ip -n "$NSA" link set va up && ip -n "$NSB" link set vb up
+	ns_add "$NSA" && ns_add "$NSB" && veth "$NSA" va "$NSB" vb &&
+		addr "$NSA" va 10.99.0.1/24 fd00:99::1/64 && addr "$NSB" vb 10.99.0.2/24 fd00:99::2/64
 }
 setup_net || { notok "network namespaces set up"; finish; }
 
-# Lists as jq arrays.
-jarr() { printf '%s\n' $1 | jq -R . | jq -sc .; }
-
 # --- FRR -------------------------------------------------------------------
-frr_vtysh() { inb vtysh --vty_socket "$TMP" "$@"; }
+frr_vtysh_() { frr_vtysh "$NSB" "$TMP" "$@"; }
 
 start_frr() {
-	chown frr:frr "$TMP" 2>/dev/null
-	cat >"$TMP/zebra.conf" <<-EOF
-	hostname nvt-zebra
-	log file $TMP/zebra.log informational
-	EOF
 	{
 		echo "frr defaults traditional"
 		echo "hostname nvt-frr"
@@ -223,41 +126,19 @@ start_frr() {
 		echo "  neighbor $PROBE_ID route-map OUT6 out"
 		echo " exit-address-family"
 	} >"$TMP/bgpd.conf"
-	ip netns exec "$NSB" /usr/lib/frr/zebra -f "$TMP/zebra.conf" -i "$TMP/zebra.pid" -z "$TMP/zserv.api" \
-		--vty_socket "$TMP" -u frr -g frr >"$TMP/zebra.out" 2>&1 &
-	DAEMON_PIDS+=($!)
-	wait_for 10 test -S "$TMP/zserv.api" || return 1
-	ip netns exec "$NSB" /usr/lib/frr/bgpd -f "$TMP/bgpd.conf" -i "$TMP/bgpd.pid" -z "$TMP/zserv.api" \
-		--vty_socket "$TMP" -u frr -g frr -p 179 >"$TMP/bgpd.out" 2>&1 &
-	DAEMON_PIDS+=($!)
-	wait_for 10 test -S "$TMP/bgpd.vty"
+	frr_start "$NSB" "$TMP"
 }
-frr_established() {
-	frr_vtysh -c "show bgp neighbors $PROBE_ID json" 2>/dev/null |
-		jq -e --arg n "$PROBE_ID" '.[$n].bgpState == "Established"' >/dev/null
-}
+frr_established_() { frr_established "$NSB" "$TMP" "$PROBE_ID"; }
 # counts_DAEMON: "V4 V6" prefixes received from the probe.
 counts_frr() {
-	local v4 v6
-	v4=$(frr_vtysh -c 'show bgp ipv4 unicast summary json' 2>/dev/null |
-		jq --arg n "$PROBE_ID" '.peers[$n].pfxRcd // 0')
-	v6=$(frr_vtysh -c 'show bgp ipv6 unicast summary json' 2>/dev/null |
-		jq --arg n "$PROBE_ID" '.peers[$n].pfxRcd // 0')
-	echo "${v4:-0} ${v6:-0}"
+	echo "$(frr_pfxrcd "$NSB" "$TMP" "$PROBE_ID" ipv4) $(frr_pfxrcd "$NSB" "$TMP" "$PROBE_ID" ipv6)"
 }
 # route_DAEMON PREFIX: the route as {asPath, communities, large, med, nextHop}.
-route_frr() {
-	local afi=ipv4
-	case $1 in *:*) afi=ipv6 ;; esac
-	frr_vtysh -c "show bgp $afi unicast $1 json" 2>/dev/null | jq -c '.paths[0] | {
-		asPath: .aspath.string, communities: .community.string,
-		large: .largeCommunity.string, med: .metric, origin: .origin,
-		nextHop: .nexthops[0].ip}'
-}
+route_frr() { frr_route "$NSB" "$TMP" "$1"; }
 daemon_log_frr() { cat "$TMP/bgpd.log" "$TMP/bgpd.out" 2>/dev/null; }
 
 # --- BIRD 2 ----------------------------------------------------------------
-birdc_() { inb birdc -s "$TMP/bird.ctl" "$@"; }
+birdc__() { birdc_ "$NSB" "$TMP" "$@"; }
 
 start_bird() {
 	local p c l f
@@ -285,36 +166,20 @@ start_bird() {
 		echo "         export filter { if source != RTS_STATIC then reject; $f }; };"
 		echo "}"
 	} >"$TMP/bird.conf"
-	ip netns exec "$NSB" bird -f -c "$TMP/bird.conf" -s "$TMP/bird.ctl" -P "$TMP/bird.pid" \
-		>"$TMP/bird.out" 2>&1 &
-	DAEMON_PIDS+=($!)
-	wait_for 10 test -S "$TMP/bird.ctl"
+	bird_start "$NSB" "$TMP"
 }
-bird_established() { birdc_ show protocols probe 2>/dev/null | grep -q 'Established'; }
+bird_established_() { bird_established "$NSB" "$TMP" probe; }
 counts_bird() {
 	# "Routes: 2000 imported, 3 exported, ..." once per channel, ipv4 first.
-	birdc_ show protocols all probe 2>/dev/null |
+	birdc__ show protocols all probe 2>/dev/null |
 		awk '/Channel ipv4/ {c = 4} /Channel ipv6/ {c = 6}
 		     /Routes:/ {n[c] = $2} END {printf "%d %d\n", n[4], n[6]}'
 }
-route_bird() {
-	birdc_ show route "$1" all 2>/dev/null | awk '
-		function q(s) { return "\"" s "\"" }
-		/BGP.origin:/ { o = $2 }
-		/BGP.as_path:/ { sub(/^.*BGP.as_path: */, ""); a = $0 }
-		/BGP.next_hop:/ { n = $2 }
-		/BGP.med:/ { m = $2 }
-		/BGP.community:/ { sub(/^.*BGP.community: */, ""); gsub(/[()]/, ""); gsub(/,/, ":"); c = $0 }
-		/BGP.large_community:/ { sub(/^.*BGP.large_community: */, ""); gsub(/, /, ":");
-			gsub(/[()]/, ""); l = $0 }
-		END { if (o != "") printf "{\"asPath\":%s,\"communities\":%s,\"large\":%s,\"med\":%s,\"origin\":%s,\"nextHop\":%s}\n",
-			q(a), q(c), q(l), m == "" ? "null" : m, q(o), q(n) }'
-}
+route_bird() { bird_route "$NSB" "$TMP" "$1"; }
 daemon_log_bird() { cat "$TMP/bird.log" "$TMP/bird.out" 2>/dev/null; }
 
 # --- GoBGP -----------------------------------------------------------------
-GOBGP_API=127.0.0.1:50051 # the namespace's own loopback
-gobgp_() { inb gobgp -u 127.0.0.1 -p 50051 "$@"; }
+gobgp__() { gobgp_ "$NSB" "$@"; }
 
 start_gobgp() {
 	local p comm
@@ -347,45 +212,28 @@ start_gobgp() {
 	    [neighbors.afi-safis.mp-graceful-restart.config]
 	      enabled = true
 	EOF
-	ip netns exec "$NSB" gobgpd -f "$TMP/gobgpd.toml" --api-hosts "$GOBGP_API" -p \
-		--pprof-disable >"$TMP/gobgpd.log" 2>&1 &
-	DAEMON_PIDS+=($!)
-	wait_for 10 gobgp_ global >/dev/null 2>&1 || return 1
+	gobgp_start "$NSB" "$TMP" || return 1
 	# The daemon's own routes, with their attributes, into its global RIB.
 	comm=$(echo $DAEMON_COMM | tr ' ' ,)
 	for p in $DAEMON_V4; do
-		gobgp_ global rib add -a ipv4 "$p" origin igp med $DAEMON_MED aspath 4200000002 \
+		gobgp__ global rib add -a ipv4 "$p" origin igp med $DAEMON_MED aspath 4200000002 \
 			community "$comm" large-community "$(echo $DAEMON_LARGE | tr ' ' ,)" \
 			nexthop $DAEMON_NH4 || return 1
 	done
 	for p in $DAEMON_V6; do
-		gobgp_ global rib add -a ipv6 "$p" origin igp med $DAEMON_MED aspath 4200000002 \
+		gobgp__ global rib add -a ipv6 "$p" origin igp med $DAEMON_MED aspath 4200000002 \
 			community "$comm" large-community "$(echo $DAEMON_LARGE | tr ' ' ,)" \
 			nexthop $DAEMON_NH6 || return 1
 	done
 }
-gobgp_established() {
-	gobgp_ neighbor "$PROBE_ID" -j 2>/dev/null | jq -e '.state.session_state == 6' >/dev/null
-}
+gobgp_established_() { gobgp_established "$NSB" "$PROBE_ID"; }
 counts_gobgp() {
 	local v4 v6
-	v4=$(gobgp_ neighbor "$PROBE_ID" adj-in -a ipv4 -j 2>/dev/null | jq 'length')
-	v6=$(gobgp_ neighbor "$PROBE_ID" adj-in -a ipv6 -j 2>/dev/null | jq 'length')
+	v4=$(gobgp__ neighbor "$PROBE_ID" adj-in -a ipv4 -j 2>/dev/null | jq 'length')
+	v6=$(gobgp__ neighbor "$PROBE_ID" adj-in -a ipv6 -j 2>/dev/null | jq 'length')
 	echo "${v4:-0} ${v6:-0}"
 }
-route_gobgp() {
-	local afi=ipv4
-	case $1 in *:*) afi=ipv6 ;; esac
-	gobgp_ global rib -a $afi "$1" -j 2>/dev/null | jq -c --arg p "$1" '.[$p][0].attrs |
-		{asPath: ([.[] | select(.type == 2) | .as_paths[].asns[]] | map(tostring) | join(" ")),
-		 communities: ([.[] | select(.type == 8) | .communities[] |
-			"\(. / 65536 | floor):\(. % 65536)"] | join(" ")),
-		 large: ([.[] | select(.type == 32) | .value[] |
-			"\(.ASN):\(.LocalData1):\(.LocalData2)"] | join(" ")),
-		 med: ([.[] | select(.type == 4) | .metric][0]),
-		 origin: ([.[] | select(.type == 1) | ["IGP", "EGP", "incomplete"][.value]][0]),
-		 nextHop: ([.[] | select(.type == 3 or .type == 14) | .nexthop][0])}'
-}
+route_gobgp() { gobgp_route "$NSB" "$1"; }
 daemon_log_gobgp() { cat "$TMP/gobgpd.log" 2>/dev/null; }
 
 # --- ExaBGP ----------------------------------------------------------------
@@ -397,13 +245,7 @@ start_exabgp() {
 	comm=$(echo $DAEMON_COMM)
 	large=$(echo $DAEMON_LARGE)
 	attrs="origin igp med $DAEMON_MED as-path [ $DAEMON_ASPATH ] community [ $comm ] large-community [ $large ]"
-	cat >"$TMP/exabgp-receiver.sh" <<-EOF
-	#!/bin/sh
-	# Not "exec cat": with that, ExaBGP 4.2.21 counted the helper as dead,
-	# respawned it five times and stopped.
-	cat >>"$TMP/exabgp-received.jsonl"
-	EOF
-	chmod 755 "$TMP/exabgp-receiver.sh"
+	exabgp_receiver_script "$TMP"
 	{
 		echo "process receiver {"
 		echo "  run $TMP/exabgp-receiver.sh;"
@@ -424,41 +266,22 @@ start_exabgp() {
 		echo "  }"
 		echo "}"
 	} >"$TMP/exabgp.conf"
-	: >"$TMP/exabgp-received.jsonl"
-	env exabgp_api_cli=false exabgp_daemon_user=root exabgp_daemon_drop=false \
-		exabgp_daemon_daemonize=false exabgp_daemon_pid="$TMP/exabgp.pid" \
-		exabgp_log_destination="$TMP/exabgp.log" exabgp_tcp_bind= \
-		ip netns exec "$NSB" exabgp "$TMP/exabgp.conf" >"$TMP/exabgp.out" 2>&1 &
-	DAEMON_PIDS+=($!)
-	wait_for 10 test -s "$TMP/exabgp.log"
+	exabgp_start "$NSB" "$TMP"
 }
-exabgp_established() {
+exabgp_established_() {
 	grep -q '"state": *"up"' "$TMP/exabgp-received.jsonl" 2>/dev/null ||
 		grep -q '"type": *"update"' "$TMP/exabgp-received.jsonl" 2>/dev/null
 }
-# Every announced prefix with its attributes and next hop, one JSON a line.
-exabgp_routes() {
-	jq -c 'select(.type == "update") | .neighbor.message.update as $u |
-		($u.announce // {}) | to_entries[] | .key as $fam | .value | to_entries[] |
-		.key as $nh | .value[] | {family: $fam, prefix: .nlri, nextHop: $nh,
-		attrs: $u.attribute}' "$TMP/exabgp-received.jsonl" 2>/dev/null
-}
 counts_exabgp() {
-	exabgp_routes | jq -rs '[
+	exabgp_routes "$TMP" | jq -rs '[
 		([.[] | select(.family == "ipv4 unicast") | .prefix] | unique | length),
 		([.[] | select(.family == "ipv6 unicast") | .prefix] | unique | length)] | "\(.[0]) \(.[1])"'
 }
-route_exabgp() {
-	exabgp_routes | jq -c --arg p "$1" 'select(.prefix == $p) | .attrs as $a | {
-		asPath: ($a."as-path" // [] | map(tostring) | join(" ")),
-		communities: ($a.community // [] | map("\(.[0]):\(.[1])") | join(" ")),
-		large: ($a."large-community" // [] | map("\(.[0]):\(.[1]):\(.[2])") | join(" ")),
-		med: $a.med, origin: $a.origin, nextHop: .nextHop}' | tail -1
-}
+route_exabgp() { exabgp_route "$TMP" "$1"; }
 daemon_log_exabgp() { cat "$TMP/exabgp.log" "$TMP/exabgp.out" 2>/dev/null; }
 
 # --- OpenBGPD --------------------------------------------------------------
-bgpctl_() { inb bgpctl -s "$TMP/bgpd.sock" "$@"; }
+bgpctl__() { bgpctl_ "$NSB" "$TMP" "$@"; }
 
 start_openbgpd() {
 	local p c l
@@ -471,10 +294,6 @@ start_openbgpd() {
 	# decoder reads them as they are.
 	DAEMON_NH6=::1
 	DAEMON_NH6_NOTE=" (OpenBGPD 7.7 on Linux: its own ::1)"
-	# bgpd chroots into its user's home directory, which systemd would create.
-	if [ ! -d /run/openbgpd ]; then
-		mkdir -p /run/openbgpd && OPENBGPD_MADE_RUNDIR=1
-	fi
 	c=$(for x in $DAEMON_COMM; do printf ' community %s' "$x"; done)
 	l=$(for x in $DAEMON_LARGE; do printf ' large-community %s' "$x"; done)
 	{
@@ -497,25 +316,15 @@ start_openbgpd() {
 		echo "allow to any"
 		echo "match to $PROBE_ID set { origin igp med $DAEMON_MED$c$l prepend-self 1 }"
 	} >"$TMP/bgpd.conf"
-	ip netns exec "$NSB" "$OPENBGPD" -d -f "$TMP/bgpd.conf" >"$TMP/openbgpd.log" 2>&1 &
-	DAEMON_PIDS+=($!)
-	wait_for 10 test -S "$TMP/bgpd.sock"
+	openbgpd_start "$NSB" "$TMP"
 }
-openbgpd_established() {
-	bgpctl_ -j show neighbor "$PROBE_ID" 2>/dev/null |
-		jq -e '.neighbors[0].state == "Established"' >/dev/null
-}
+openbgpd_established_() { openbgpd_established "$NSB" "$TMP" "$PROBE_ID"; }
 counts_openbgpd() {
-	bgpctl_ -j show rib neighbor "$PROBE_ID" in 2>/dev/null | jq -r '[
+	bgpctl__ -j show rib neighbor "$PROBE_ID" in 2>/dev/null | jq -r '[
 		([.rib[]? | select(.prefix | contains(":") | not)] | length),
 		([.rib[]? | select(.prefix | contains(":"))] | length)] | "\(.[0]) \(.[1])"'
 }
-route_openbgpd() {
-	bgpctl_ -j show rib detail "$1" 2>/dev/null | jq -c '.rib[0] | {
-		asPath: .aspath, origin: .origin, med: .metric, nextHop: .exit_nexthop,
-		communities: ([.communities[]? ] | join(" ")),
-		large: ([."large_communities"[]?] | join(" "))}'
-}
+route_openbgpd() { openbgpd_route "$NSB" "$TMP" "$1"; }
 daemon_log_openbgpd() { cat "$TMP/openbgpd.log" 2>/dev/null; }
 
 # --- the test ----------------------------------------------------------------
@@ -540,7 +349,7 @@ ip netns exec "$NSA" "$PROBE" --local-as $PROBE_AS --router-id $PROBE_ID $ENDPOI
 PROBE_PID=$!
 
 probe_established() { grep -q 'session established' "$TMP/probe.log"; }
-if wait_for 30 probe_established && wait_for 10 "${DAEMON}_established"; then
+if wait_for 30 probe_established && wait_for 10 "${DAEMON}_established_"; then
 	ok "session established with $DAEMON"
 else
 	notok "session established with $DAEMON"
@@ -602,7 +411,7 @@ wait_for 30 all_routes_in
 if [ "$SOAK" -gt 0 ]; then
 	say "soaking for $SOAK s with a hold time of $HOLD s"
 	sleep "$SOAK"
-	check "SOAK: session with $DAEMON still up after $SOAK s (keepalives)" "${DAEMON}_established"
+	check "SOAK: session with $DAEMON still up after $SOAK s (keepalives)" "${DAEMON}_established_"
 	check "SOAK: bgpprobe still running" kill -0 "$PROBE_PID"
 fi
 
@@ -659,7 +468,7 @@ if [ "$DAEMON_SENDS_EOR" = 1 ]; then
 	jqcheck "DECODE: End-of-RIB for IPv6 unicast" "$J" '[.[] | .endOfRib // empty] | index("ipv6-unicast") != null'
 fi
 
-check "$DAEMON still running after the session" kill -0 "${DAEMON_PIDS[-1]}"
+check "$DAEMON still running after the session" kill -0 "$LIB_LAST_PID"
 if [ "$FAILED" -gt 0 ]; then
 	sed 's/^/# probe: /' "$TMP/probe.log" | tail -30
 fi
