@@ -144,40 +144,74 @@ static bool set_next_hop_self(const struct bgp_peer *p, uint8_t fam, struct bgp_
 	return true;
 }
 
+static const char *name_or_null(const char *name)
+{
+	return name[0] ? name : NULL;
+}
+
+static bool has_out_policy(const struct bgp_peer_af_cfg *af)
+{
+	return af->plist_out[0] || af->flist_out[0] || af->rmap_out[0];
+}
+
 /* The attributes to advertise to p for the best path of d, as a new
- * reference, or NULL when nothing is to be advertised. */
+ * reference, or NULL when nothing is to be advertised. FRR's order: split
+ * horizon and RFC 8212; the eBGP/iBGP rewriting of LOCAL_PREF and MED; the
+ * neighbor's prefix-list, filter-list and route-map out; then the next hop
+ * (self unless the route-map set one) and our AS prepended for eBGP. */
 static const struct bgp_iattrs *export_compute(struct bgp_peer *p, const struct rib_path *best,
-					       uint8_t fam)
+					       uint8_t fam, const struct prefix *pfx)
 {
 	struct bgp_speaker *s = p->s;
 	struct bgp_peer *from = speaker_peer(s, best->slot);
+	const struct bgp_peer_af_cfg *af = &p->cfg.af[fam];
 	bool to_ebgp = peer_is_ebgp(p);
 	if (from && !peer_is_ebgp(from) && !to_ebgp)
 		return NULL; /* iBGP routes are not passed to iBGP peers */
-	if (to_ebgp && s->cfg.ebgp_requires_policy && !p->cfg.af[fam].policy_out)
+	if (to_ebgp && s->cfg.ebgp_requires_policy && !af->policy_out)
 		return NULL; /* RFC 8212 */
 	struct bgp_attrs a;
 	uint8_t path[4096];
 	bgp_iattrs_view(best->attrs, &a);
 	a.have &= ~BGP_ATTR_BIT(BGP_ATTR_MP_UNREACH_NLRI);
+	/* Whose next hop goes out: ours, unless an iBGP peer gets a route
+	 * learned from eBGP as it came (no next-hop-self). */
+	bool self = to_ebgp || !from || af->next_hop_self;
 	if (to_ebgp) {
-		a.aspath = prepend_as(a.aspath, s->cfg.asn, path, sizeof(path));
-		a.have |= BGP_ATTR_BIT(BGP_ATTR_AS_PATH);
 		a.have &= ~(BGP_ATTR_BIT(BGP_ATTR_LOCAL_PREF) | BGP_ATTR_BIT(BGP_ATTR_ORIGINATOR_ID) |
 			    BGP_ATTR_BIT(BGP_ATTR_CLUSTER_LIST));
 		/* A MED learned from a neighboring AS stays in that AS (RFC 4271
 		 * 5.1.4); FRR drops it the same way. Ours goes out. */
 		if (from)
 			a.have &= ~BGP_ATTR_BIT(BGP_ATTR_MED);
-		if (!set_next_hop_self(p, fam, &a))
+	} else if (!bgp_attrs_has(&a, BGP_ATTR_LOCAL_PREF)) {
+		a.local_pref = 100;
+		a.have |= BGP_ATTR_BIT(BGP_ATTR_LOCAL_PREF);
+	}
+	if (self && fam == BGP_FAM_IPV4)
+		a.have &= ~BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP); /* a route-map may set one */
+	if (has_out_policy(af)) {
+		if (!s->policy)
+			return NULL; /* named but nothing is defined: FRR filters */
+		struct policy_ctx *ctx = &s->pctx;
+		policy_ctx_init(ctx, pfx, &a, best->weight);
+		ctx->dir = POLICY_OUT;
+		ctx->peer_addr = p->cfg.addr;
+		ctx->peer_as = p->remote_as;
+		ctx->local_as = s->cfg.asn;
+		if (policy_peer_filter(s->policy, name_or_null(af->plist_out),
+				       name_or_null(af->flist_out), name_or_null(af->rmap_out),
+				       ctx) != POLICY_PERMIT)
 			return NULL;
-	} else {
-		if (!bgp_attrs_has(&a, BGP_ATTR_LOCAL_PREF)) {
-			a.local_pref = 100;
-			a.have |= BGP_ATTR_BIT(BGP_ATTR_LOCAL_PREF);
-		}
-		if ((!from || p->cfg.af[fam].next_hop_self) && !set_next_hop_self(p, fam, &a))
-			return NULL;
+		a = ctx->attrs; /* views into ctx stay valid until the next policy call */
+		if (ctx->nh_peer_address)
+			a.have &= ~BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP);
+	}
+	if (self && !bgp_attrs_has(&a, BGP_ATTR_NEXT_HOP) && !set_next_hop_self(p, fam, &a))
+		return NULL;
+	if (to_ebgp) {
+		a.aspath = prepend_as(a.aspath, s->cfg.asn, path, sizeof(path));
+		a.have |= BGP_ATTR_BIT(BGP_ATTR_AS_PATH);
 	}
 	if (fam == BGP_FAM_IPV4) {
 		a.have &= ~BGP_ATTR_BIT(BGP_ATTR_MP_REACH_NLRI);
@@ -191,17 +225,24 @@ static const struct bgp_iattrs *export_compute(struct bgp_peer *p, const struct 
 }
 
 /* export_compute, memoized per batch: many destinations share a best path's
- * attributes, and so what goes out. */
+ * attributes, and so what goes out. Not with an outbound policy, whose
+ * answer may depend on the prefix. */
 static const struct bgp_iattrs *export_attrs(struct bgp_peer *p, struct bgp_pending *pd,
 					     const struct rib_dest *d)
 {
 	const struct rib_path *best = d->best;
 	if (!best || !best->attrs || best->slot == p->slot)
 		return NULL;
+	struct prefix pfx;
+	if (has_out_policy(&p->cfg.af[d->family])) {
+		rib_dest_prefix(d, &pfx);
+		return export_compute(p, best, d->family, &pfx);
+	}
 	size_t h = ptr_hash(best->attrs) & (MAP_SIZE - 1);
 	struct export_memo *m = &pd->memo[h];
 	if (!(m->used && m->from == best->attrs && m->slot == best->slot && m->fam == d->family)) {
-		const struct bgp_iattrs *to = export_compute(p, best, d->family);
+		rib_dest_prefix(d, &pfx);
+		const struct bgp_iattrs *to = export_compute(p, best, d->family, &pfx);
 		if (m->used && m->to)
 			bgp_attr_unref(&p->s->rib.attrs, m->to);
 		*m = (struct export_memo){ .from = best->attrs, .slot = best->slot, .to = to,

@@ -105,11 +105,12 @@ void rib_dest_maybe_free(struct bgp_rib *r, struct rib_dest *d)
 void rib_path_cand(const struct bgp_speaker *s, uint8_t fam, const struct rib_path *path,
 		   struct bgp_cand *c)
 {
+	(void)fam;
 	const struct bgp_iattrs *a = path->attrs;
 	const struct bgp_peer *p = speaker_peer(s, path->slot);
 	memset(c, 0, sizeof(*c));
 	c->local = path->slot == 0;
-	c->weight = c->local ? LOCAL_WEIGHT : p ? p->cfg.af[fam].weight : 0;
+	c->weight = path->weight;
 	c->local_pref = bgp_iattrs_has(a, BGP_ATTR_LOCAL_PREF) ? bgp_iattrs_local_pref(a) : 100;
 	c->aspath_len = bgp_iattrs_aspath_length(a);
 	c->origin = bgp_iattrs_origin(a);
@@ -179,13 +180,14 @@ static struct rib_path **path_slot(struct rib_dest *d, uint16_t slot, uint8_t ki
 /* Sets the path of a source (peer slot, local kind) for d; takes over the
  * references of attrs and raw. */
 static void path_set(struct bgp_speaker *s, struct rib_dest *d, uint16_t slot, uint8_t kind,
-		     const struct bgp_iattrs *attrs, const struct bgp_iattrs *raw)
+		     const struct bgp_iattrs *attrs, const struct bgp_iattrs *raw, uint32_t weight)
 {
 	struct bgp_rib *r = &s->rib;
 	struct rib_path **pp = path_slot(d, slot, kind), *p = *pp;
 	bool changed;
 	if (p) {
-		changed = p->attrs != attrs;
+		changed = p->attrs != attrs || p->weight != weight;
+		p->weight = weight;
 		if (p->attrs)
 			bgp_attr_unref(&r->attrs, p->attrs);
 		if (p->raw)
@@ -204,8 +206,8 @@ static void path_set(struct bgp_speaker *s, struct rib_dest *d, uint16_t slot, u
 				bgp_attr_unref(&r->attrs, raw);
 			return;
 		}
-		*p = (struct rib_path){ .attrs = attrs, .raw = raw, .seq = ++r->seq, .slot = slot,
-					.kind = kind };
+		*p = (struct rib_path){ .attrs = attrs, .raw = raw, .seq = ++r->seq, .weight = weight,
+					.slot = slot, .kind = kind };
 		p->next = d->paths;
 		d->paths = p;
 		changed = true;
@@ -246,41 +248,68 @@ static bool path_has_own_as(const struct bgp_speaker *s, struct bgp_bytes path)
 	return false;
 }
 
-/* Whether inbound policy lets the routes of this UPDATE in. The policy engine
- * comes with its own module; until then: the loop check and RFC 8212. */
-static bool accept_in(const struct bgp_peer *p, uint8_t fam, const struct bgp_attrs *a)
+static const char *name_or_null(const char *name)
 {
-	const struct bgp_speaker *s = p->s;
-	if (path_has_own_as(s, a->aspath))
-		return false;
-	if (peer_is_ebgp(p) && s->cfg.ebgp_requires_policy && !p->cfg.af[fam].policy_in)
-		return false;
-	return true;
+	return name[0] ? name : NULL;
+}
+
+/* Inbound, in FRR's order: the AS loop check, RFC 8212, then the neighbor's
+ * prefix-list, filter-list and route-map (src/policy). Returns the attributes
+ * the path keeps (a reference), or NULL when it is denied; *weight is the
+ * path's weight. */
+static const struct bgp_iattrs *import(struct bgp_peer *p, uint8_t fam, const struct prefix *pfx,
+				       const struct bgp_iattrs *raw, uint32_t *weight)
+{
+	struct bgp_speaker *s = p->s;
+	const struct bgp_peer_af_cfg *af = &p->cfg.af[fam];
+	*weight = af->weight;
+	if (path_has_own_as(s, bgp_iattrs_aspath(raw)))
+		return NULL;
+	if (peer_is_ebgp(p) && s->cfg.ebgp_requires_policy && !af->policy_in)
+		return NULL;
+	if (!af->plist_in[0] && !af->flist_in[0] && !af->rmap_in[0])
+		return bgp_attr_ref(raw);
+	if (!s->policy)
+		return NULL; /* named but nothing is defined: FRR filters the route */
+	struct bgp_attrs a;
+	struct policy_ctx *ctx = &s->pctx;
+	bgp_iattrs_view(raw, &a);
+	policy_ctx_init(ctx, pfx, &a, af->weight);
+	ctx->dir = POLICY_IN;
+	ctx->peer_addr = p->cfg.addr;
+	ctx->peer_as = p->remote_as;
+	ctx->local_as = s->cfg.asn;
+	if (policy_peer_filter(s->policy, name_or_null(af->plist_in), name_or_null(af->flist_in),
+			       name_or_null(af->rmap_in), ctx) != POLICY_PERMIT)
+		return NULL;
+	*weight = ctx->weight;
+	return bgp_attr_intern(&s->rib.attrs, &ctx->attrs);
+}
+
+/* The path of a peer for d is gone (withdrawn, or denied and not kept). */
+static void drop_path(struct bgp_peer *p, uint8_t fam, struct rib_dest *d)
+{
+	struct rib_path *old = d ? *path_slot(d, p->slot, 0) : NULL;
+	if (!old)
+		return;
+	if (old->attrs && p->af[fam].pfx_accepted)
+		p->af[fam].pfx_accepted--;
+	if (p->af[fam].pfx_received)
+		p->af[fam].pfx_received--;
+	path_del(p->s, d, p->slot, 0);
 }
 
 static void withdraw_section(struct bgp_peer *p, const struct bgp_nlri *n)
 {
-	struct bgp_speaker *s = p->s;
 	struct bgp_nlri_iter it = bgp_nlri_iter(n);
 	struct prefix pfx;
 	uint8_t fam = family_of_afi(n->afi);
-	while (bgp_nlri_next(&it, &pfx)) {
-		struct rib_dest *d = rib_dest_get(&s->rib, &pfx, false);
-		if (!d)
-			continue;
-		struct rib_path *path = *path_slot(d, p->slot, 0);
-		if (!path)
-			continue;
-		if (path->attrs && p->af[fam].pfx_accepted)
-			p->af[fam].pfx_accepted--;
-		if (p->af[fam].pfx_received)
-			p->af[fam].pfx_received--;
-		path_del(s, d, p->slot, 0);
-	}
+	while (bgp_nlri_next(&it, &pfx))
+		drop_path(p, fam, rib_dest_get(&p->s->rib, &pfx, false));
 }
 
 static void announce_section(struct bgp_peer *p, const struct bgp_nlri *n,
-			     const struct bgp_iattrs *ia, bool accepted)
+			     const struct bgp_iattrs *raw)
 {
 	struct bgp_speaker *s = p->s;
 	uint8_t fam = family_of_afi(n->afi);
@@ -288,21 +317,18 @@ static void announce_section(struct bgp_peer *p, const struct bgp_nlri *n,
 	struct bgp_nlri_iter it = bgp_nlri_iter(n);
 	struct prefix pfx;
 	while (bgp_nlri_next(&it, &pfx)) {
+		uint32_t weight;
+		const struct bgp_iattrs *accepted = import(p, fam, &pfx, raw, &weight);
 		if (!accepted && !keep_raw) {
 			/* Denied and not kept: as good as a withdrawal. */
-			struct rib_dest *d = rib_dest_get(&s->rib, &pfx, false);
-			struct rib_path *old = d ? *path_slot(d, p->slot, 0) : NULL;
-			if (old) {
-				if (old->attrs && p->af[fam].pfx_accepted)
-					p->af[fam].pfx_accepted--;
-				p->af[fam].pfx_received--;
-				path_del(s, d, p->slot, 0);
-			}
+			drop_path(p, fam, rib_dest_get(&s->rib, &pfx, false));
 			continue;
 		}
 		struct rib_dest *d = rib_dest_get(&s->rib, &pfx, true);
 		if (!d) {
 			peer_log(p, LOG_LVL_ERR, "out of memory for a route");
+			if (accepted)
+				bgp_attr_unref(&s->rib.attrs, accepted);
 			continue;
 		}
 		struct rib_path *old = *path_slot(d, p->slot, 0);
@@ -312,8 +338,7 @@ static void announce_section(struct bgp_peer *p, const struct bgp_nlri *n,
 			p->af[fam].pfx_accepted--;
 		if (accepted)
 			p->af[fam].pfx_accepted++;
-		path_set(s, d, p->slot, 0, accepted ? bgp_attr_ref(ia) : NULL,
-			 keep_raw ? bgp_attr_ref(ia) : NULL);
+		path_set(s, d, p->slot, 0, accepted, keep_raw ? bgp_attr_ref(raw) : NULL, weight);
 	}
 }
 
@@ -349,7 +374,7 @@ void rib_update(struct bgp_peer *p, const struct bgp_update *u)
 			peer_log(p, LOG_LVL_ERR, "out of memory for attributes");
 			return;
 		}
-		announce_section(p, n, ia, accept_in(p, fam, &u->attrs));
+		announce_section(p, n, ia);
 	}
 	if (ia)
 		bgp_attr_unref(&s->rib.attrs, ia);
@@ -391,7 +416,7 @@ void rib_peer_down(struct bgp_peer *p)
 }
 
 /* clear ip bgp X soft in, with soft-reconfiguration inbound: the kept
- * routes go through inbound policy again. */
+ * routes go through inbound policy again; only changed paths change. */
 void rib_soft_in(struct bgp_peer *p)
 {
 	struct bgp_speaker *s = p->s;
@@ -404,14 +429,20 @@ void rib_soft_in(struct bgp_peer *p)
 			struct rib_path *path = *path_slot(d, p->slot, 0);
 			if (!path || !path->raw)
 				continue;
-			struct bgp_attrs a;
-			bgp_iattrs_view(path->raw, &a);
-			bool ok = accept_in(p, (uint8_t)f, &a);
-			if (ok == (path->attrs != NULL))
+			struct prefix pfx;
+			uint32_t weight;
+			rib_dest_prefix(d, &pfx);
+			const struct bgp_iattrs *a = import(p, (uint8_t)f, &pfx, path->raw, &weight);
+			if (a == path->attrs && weight == path->weight) {
+				if (a)
+					bgp_attr_unref(&s->rib.attrs, a);
 				continue;
-			p->af[f].pfx_accepted += ok ? 1 : (uint32_t)-1;
-			path_set(s, d, p->slot, 0, ok ? bgp_attr_ref(path->raw) : NULL,
-				 bgp_attr_ref(path->raw));
+			}
+			if (path->attrs && p->af[f].pfx_accepted)
+				p->af[f].pfx_accepted--;
+			if (a)
+				p->af[f].pfx_accepted++;
+			path_set(s, d, p->slot, 0, a, bgp_attr_ref(path->raw), weight);
 		}
 	}
 }
@@ -428,7 +459,7 @@ bool bgp_local_add(struct bgp_speaker *s, uint8_t kind, const struct prefix *p,
 			bgp_attr_unref(&s->rib.attrs, ia);
 		return false;
 	}
-	path_set(s, d, 0, kind, ia, NULL);
+	path_set(s, d, 0, kind, ia, NULL, LOCAL_WEIGHT);
 	return true;
 }
 

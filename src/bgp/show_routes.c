@@ -11,7 +11,6 @@
 #include "fmt.h"
 #include "show_int.h"
 
-#define LOCAL_WEIGHT 32768 /* FRR's weight for routes originated here */
 
 /* Paths and their neighbors */
 
@@ -20,11 +19,6 @@ static const struct bgp_peer *path_peer(const struct bgp_speaker *s, const struc
 	return speaker_peer(s, p->slot);
 }
 
-static uint32_t path_weight(const struct bgp_speaker *s, uint8_t fam, const struct rib_path *p)
-{
-	const struct bgp_peer *peer = path_peer(s, p);
-	return p->slot == 0 ? LOCAL_WEIGHT : peer ? peer->cfg.af[fam].weight : 0;
-}
 
 static bool path_internal(const struct bgp_speaker *s, const struct rib_path *p)
 {
@@ -293,7 +287,7 @@ static struct json_object *path_json_brief(const struct bgp_speaker *s, const st
 		add_int(o, "metric", a.med);
 	if (bgp_attrs_has(&a, BGP_ATTR_LOCAL_PREF))
 		add_int(o, "locPrf", a.local_pref);
-	add_int(o, "weight", path_weight(s, d->family, p));
+	add_int(o, "weight", p->weight);
 	const struct bgp_peer *peer = path_peer(s, p);
 	add_str(o, "peerId", peer ? ipaddr_fmt(&peer->cfg.addr, addr, sizeof(addr)) : "(unspec)");
 	struct strbuf sb = STRBUF_INIT;
@@ -365,7 +359,7 @@ static void show_table(const struct bgp_speaker *s, uint8_t fam, uint32_t slot, 
 				nh_of(&a, fam, &nh);
 				path_status(s, p, st);
 				row_text(out, st, first ? &pfx : NULL, nh_shown(&nh), &a,
-					 path_weight(s, fam, p), a.aspath);
+					 p->weight, a.aspath);
 			}
 			if (first)
 				n_routes++;
@@ -454,7 +448,7 @@ static void detail_text(const struct bgp_speaker *s, const struct rib_dest *d,
 			strbuf_printf(out, ", metric %u", a.med);
 		if (bgp_attrs_has(&a, BGP_ATTR_LOCAL_PREF))
 			strbuf_printf(out, ", localpref %u", a.local_pref);
-		uint32_t w = path_weight(s, d->family, p);
+		uint32_t w = p->weight;
 		if (w)
 			strbuf_printf(out, ", weight %u", w);
 		strbuf_puts(out, ", valid");
@@ -515,7 +509,7 @@ static struct json_object *path_json_detail(const struct bgp_speaker *s, const s
 		add_int(o, "metric", a.med);
 	if (bgp_attrs_has(&a, BGP_ATTR_LOCAL_PREF))
 		add_int(o, "locPrf", a.local_pref);
-	uint32_t w = path_weight(s, d->family, p);
+	uint32_t w = p->weight;
 	if (w)
 		add_int(o, "weight", w);
 	add_true(o, "valid");
@@ -720,7 +714,7 @@ static void show_adj(const struct bgp_speaker *s, const struct bgp_peer *peer, u
 		if (advertised) {
 			ia = peer->slot < d->adv_cap ? d->adv[peer->slot] : NULL;
 			if (ia && d->best)
-				weight = path_weight(s, fam, d->best);
+				weight = d->best->weight;
 		} else {
 			for (const struct rib_path *p = d->paths; p && !ia; p = p->next)
 				if (p->slot == peer->slot && p->raw)

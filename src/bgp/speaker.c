@@ -52,6 +52,18 @@ struct bgp_speaker *bgp_speaker_new(struct loop *loop, const struct logger *log,
 	return s;
 }
 
+void bgp_speaker_set_policy(struct bgp_speaker *s, const struct policy *pol, bool changed)
+{
+	s->policy = pol;
+	for (uint16_t i = 1; changed && i <= s->n_slots; i++) {
+		struct bgp_peer *p = speaker_peer(s, i);
+		if (!p)
+			continue;
+		bgp_peer_soft_in(p);
+		bgp_peer_soft_out(p);
+	}
+}
+
 void bgp_speaker_on_event(struct bgp_speaker *s, bgp_event_fn fn, void *ctx)
 {
 	s->event_fn = fn;
@@ -279,8 +291,12 @@ bool bgp_peer_set(struct bgp_peer *p, const struct bgp_peer_cfg *cfg)
 	for (int f = 0; f < BGP_FAM_COUNT; f++) {
 		const struct bgp_peer_af_cfg *o = &p->cfg.af[f], *n = &cfg->af[f];
 		in_changed |= o->policy_in != n->policy_in || o->weight != n->weight ||
-			      o->soft_reconfig_in != n->soft_reconfig_in;
-		out_changed |= o->policy_out != n->policy_out || o->next_hop_self != n->next_hop_self;
+			      o->soft_reconfig_in != n->soft_reconfig_in ||
+			      strcmp(o->rmap_in, n->rmap_in) || strcmp(o->plist_in, n->plist_in) ||
+			      strcmp(o->flist_in, n->flist_in);
+		out_changed |= o->policy_out != n->policy_out || o->next_hop_self != n->next_hop_self ||
+			       strcmp(o->rmap_out, n->rmap_out) || strcmp(o->plist_out, n->plist_out) ||
+			       strcmp(o->flist_out, n->flist_out);
 	}
 	memcpy(p->cfg.description, cfg->description, sizeof(p->cfg.description));
 	memcpy(p->cfg.af, cfg->af, sizeof(p->cfg.af));
@@ -406,6 +422,7 @@ void bgp_speaker_free(struct bgp_speaker *s)
 		}
 	}
 	rib_destroy(&s->rib);
+	policy_ctx_release(&s->pctx);
 	free(s->peers);
 	free(s->scratch);
 	free(s);

@@ -23,7 +23,9 @@ enum bgp_family { BGP_FAM_IPV4, BGP_FAM_IPV6, BGP_FAM_COUNT };
 
 enum bgp_remote_as_kind { BGP_REMOTE_AS_NUMBER, BGP_REMOTE_AS_EXTERNAL, BGP_REMOTE_AS_INTERNAL };
 
-/* Per neighbor and family. */
+#define BGP_POLICY_NAME 129
+
+/* Per neighbor and family. Policy names are "" when not configured. */
 struct bgp_peer_af_cfg {
 	bool active;
 	bool soft_reconfig_in;  /* keep the Adj-RIB-In before policy */
@@ -31,6 +33,9 @@ struct bgp_peer_af_cfg {
 	bool policy_out;        /* some outbound policy is configured */
 	bool next_hop_self;
 	uint32_t weight;
+	char rmap_in[BGP_POLICY_NAME], rmap_out[BGP_POLICY_NAME];
+	char plist_in[BGP_POLICY_NAME], plist_out[BGP_POLICY_NAME];
+	char flist_in[BGP_POLICY_NAME], flist_out[BGP_POLICY_NAME];
 };
 
 struct bgp_peer_cfg {
@@ -79,6 +84,14 @@ void bgp_speaker_free(struct bgp_speaker *s);
 void bgp_speaker_set(struct bgp_speaker *s, const struct bgp_speaker_cfg *cfg);
 uint32_t bgp_speaker_router_id(const struct bgp_speaker *s);
 uint32_t bgp_speaker_asn(const struct bgp_speaker *s);
+
+/* The compiled policy the neighbors' route-maps and lists refer to (see
+ * src/policy); NULL means none is defined. The speaker does not own it: the
+ * caller keeps it alive until it sets another. With changed true, every
+ * established neighbor's routes are evaluated again in and out (soft
+ * reconfiguration); false only swaps in an equal policy. */
+struct policy;
+void bgp_speaker_set_policy(struct bgp_speaker *s, const struct policy *pol, bool changed);
 
 /* Opens the listening sockets (IPv4 and IPv6 on the configured port). False
  * with errno set when neither could be opened. */

@@ -11,6 +11,7 @@
 #include "fsm.h"
 #include "lib/ptrie.h"
 #include "msg.h"
+#include "policy/policy.h"
 #include "speaker.h"
 #include "update.h"
 
@@ -93,6 +94,7 @@ struct rib_path {
 	const struct bgp_iattrs *attrs; /* after inbound policy; NULL when denied */
 	const struct bgp_iattrs *raw;   /* before policy: soft-reconfiguration inbound */
 	uint64_t seq;                   /* arrival order */
+	uint32_t weight;                /* the neighbor's, or as a route-map set it */
 	uint16_t slot;                  /* peer slot; 0 for local routes */
 	uint8_t kind;                   /* enum bgp_local_kind for local routes */
 	uint8_t flags;
@@ -132,6 +134,8 @@ struct bgp_speaker {
 	uint16_t n_slots;
 	struct bgp_rib rib;
 	uint8_t *scratch;               /* BGP_SCRATCH_SIZE, for UPDATE decoding */
+	const struct policy *policy;    /* route-maps and lists, or NULL */
+	struct policy_ctx pctx;         /* reused for every evaluation */
 	bgp_event_fn event_fn;          /* monitor, or NULL */
 	void *event_ctx;
 	struct bgp_peer *graveyard;     /* removed peers, freed by reap_task */

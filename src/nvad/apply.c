@@ -88,6 +88,12 @@ static void peer_cfg_of(const struct conf *c, const struct conf_neighbor *n, str
 		struct bgp_peer_af_cfg *af = &pc->af[f];
 		af->active = a.active;
 		af->soft_reconfig_in = a.soft_reconfig;
+		copy_str(af->rmap_in, sizeof(af->rmap_in), a.rmap_in);
+		copy_str(af->rmap_out, sizeof(af->rmap_out), a.rmap_out);
+		copy_str(af->plist_in, sizeof(af->plist_in), a.plist_in);
+		copy_str(af->plist_out, sizeof(af->plist_out), a.plist_out);
+		copy_str(af->flist_in, sizeof(af->flist_in), a.flist_in);
+		copy_str(af->flist_out, sizeof(af->flist_out), a.flist_out);
 		af->policy_in = a.rmap_in || a.plist_in || a.flist_in;
 		af->policy_out = a.rmap_out || a.plist_out || a.flist_out;
 		af->next_hop_self = a.next_hop_self != CONF_NHS_OFF;
@@ -127,7 +133,30 @@ static void apply_neighbors(struct nvad *d, const struct conf *c)
 	}
 }
 
-bool nvad_apply(struct nvad *d, struct conf *conf, char *err, size_t errlen)
+/* Whether any prefix-list, as-path or community list or route-map differs. */
+static bool policy_changed(const struct conf *old_c, const struct conf *new_c)
+{
+	struct conf_diff diff;
+	conf_diff(old_c, new_c, &diff);
+	bool changed = diff.n_policies > 0 || diff.oom;
+	conf_diff_free(&diff);
+	return changed;
+}
+
+struct conf *nvad_load(const char *path, struct policy **pol, struct conf_errors *errs)
+{
+	struct conf *c = conf_load_file(path, errs);
+	if (!c)
+		return NULL;
+	*pol = policy_compile(c, errs);
+	if (!*pol) {
+		conf_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+bool nvad_apply(struct nvad *d, struct conf *conf, struct policy *pol, char *err, size_t errlen)
 {
 	struct bgp_speaker_cfg sc;
 	bool fresh = false;
@@ -160,8 +189,14 @@ bool nvad_apply(struct nvad *d, struct conf *conf, char *err, size_t errlen)
 	}
 	if (fresh)
 		nvad_local_forget(d);
-	if (d->bgp)
+	if (d->bgp) {
+		/* Neighbors first: their new policy names, then the new policy,
+		 * which re-evaluates every route once. */
 		apply_neighbors(d, conf);
+		bgp_speaker_set_policy(d->bgp, pol, policy_changed(d->conf, conf));
+	}
+	policy_free(d->policy);
+	d->policy = pol;
 	conf_free(d->conf);
 	d->conf = conf;
 	nvad_local_sync(d);
@@ -171,7 +206,8 @@ bool nvad_apply(struct nvad *d, struct conf *conf, char *err, size_t errlen)
 bool nvad_reload(struct nvad *d, struct strbuf *out)
 {
 	struct conf_errors errs = CONF_ERRORS_INIT;
-	struct conf *c = conf_load_file(d->conf_path, &errs);
+	struct policy *pol = NULL;
+	struct conf *c = nvad_load(d->conf_path, &pol, &errs);
 	if (!c) {
 		strbuf_printf(out, "reload failed; the running configuration is kept:\n");
 		for (size_t i = 0; i < errs.n; i++)
@@ -185,9 +221,10 @@ bool nvad_reload(struct nvad *d, struct strbuf *out)
 	}
 	conf_errors_free(&errs);
 	char err[256];
-	if (!nvad_apply(d, c, err, sizeof(err))) {
+	if (!nvad_apply(d, c, pol, err, sizeof(err))) {
 		strbuf_printf(out, "reload failed; the running configuration is kept: %s\n", err);
 		log_err(&d->log, "reload failed: %s", err);
+		policy_free(pol);
 		conf_free(c);
 		return false;
 	}

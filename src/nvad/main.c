@@ -98,7 +98,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 static int check_only(const char *path)
 {
 	struct conf_errors errs = CONF_ERRORS_INIT, warns = CONF_ERRORS_INIT;
-	struct conf *c = conf_load_file(path, &errs);
+	struct policy *pol = NULL;
+	struct conf *c = nvad_load(path, &pol, &errs);
 	for (size_t i = 0; i < errs.n; i++)
 		fprintf(stderr, "%s\n", errs.items[i].text);
 	if (errs.truncated)
@@ -111,6 +112,7 @@ static int check_only(const char *path)
 	int rc = c ? 0 : 1;
 	if (c)
 		printf("%s: configuration is valid\n", path);
+	policy_free(pol);
 	conf_free(c);
 	conf_errors_free(&errs);
 	conf_errors_free(&warns);
@@ -158,7 +160,8 @@ int main(int argc, char **argv)
 			  .no_kernel = o.no_kernel };
 	log_open(&d.log, "nvad", o.level, o.syslog);
 	struct conf_errors errs = CONF_ERRORS_INIT;
-	struct conf *c = conf_load_file(o.conf, &errs);
+	struct policy *pol = NULL;
+	struct conf *c = nvad_load(o.conf, &pol, &errs);
 	if (!c) {
 		for (size_t i = 0; i < errs.n; i++)
 			fprintf(stderr, "%s\n", errs.items[i].text);
@@ -195,8 +198,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	char err[256];
-	if (!nvad_apply(&d, c, err, sizeof(err))) {
+	if (!nvad_apply(&d, c, pol, err, sizeof(err))) {
 		fprintf(stderr, "nvad: %s\n", err);
+		policy_free(pol);
 		conf_free(c);
 		ctl_server_close(d.ctl);
 		return 1;
@@ -207,6 +211,7 @@ int main(int argc, char **argv)
 	bgp_speaker_free(d.bgp);
 	nvad_local_free(&d);
 	ctl_server_close(d.ctl);
+	policy_free(d.policy);
 	conf_free(d.conf);
 	loop_fd_del(d.loop, &sig);
 	close(sfd);

@@ -10,6 +10,7 @@
 #include "conf/conf.h"
 #include "ctl/ctl.h"
 #include "kernel/netlink.h"
+#include "policy/policy.h"
 #include "lib/log.h"
 #include "lib/loop.h"
 
@@ -21,17 +22,23 @@ struct nvad {
 	uint16_t port;           /* BGP listening port (--port), 179 by default */
 	bool no_kernel;
 	struct conf *conf;       /* the running configuration */
+	struct policy *policy;   /* its compiled route-maps and lists */
 	struct bgp_speaker *bgp; /* NULL without `router bgp` */
 	struct ctl_server *ctl;
 	struct kernel *kernel;   /* the kernel's routes and addresses, or NULL */
 	struct nvad_local *local; /* locally originated routes (local.c) */
 };
 
-/* Makes the daemon's state follow conf (taken over on success): creates,
- * changes or removes the speaker, its neighbors and its local routes. A new
- * ASN or router id recreates the speaker. False with a message in err when
- * the configuration cannot be applied (nothing was changed then). */
-bool nvad_apply(struct nvad *d, struct conf *conf, char *err, size_t errlen);
+/* Reads and checks a configuration file: the model and its compiled policy,
+ * or NULL with every error in errs. */
+struct conf *nvad_load(const char *path, struct policy **pol, struct conf_errors *errs);
+
+/* Makes the daemon's state follow conf and pol (both taken over on success):
+ * creates, changes or removes the speaker, its neighbors and its local
+ * routes, and re-evaluates routes under the new policy. A new ASN or router
+ * id recreates the speaker. False with a message in err when the
+ * configuration cannot be applied (nothing was changed then). */
+bool nvad_apply(struct nvad *d, struct conf *conf, struct policy *pol, char *err, size_t errlen);
 
 /* Reads the configuration file again and applies it; on any error the running
  * configuration stays. Writes what happened to out. */

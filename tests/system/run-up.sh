@@ -114,13 +114,27 @@ for rs in 10.0.210.4 10.0.210.5; do
 	fi
 done
 
+# As recorded on the reference NVA: exactly one prefix advertised to each
+# instance (PRE01 holds 10.0.210.0/24 back; rmap-azure-asns the 65515 routes).
+for rs in 10.0.210.4 10.0.210.5; do
+	nvactl show ip bgp neighbors $rs advertised-routes json >"$OUT/adv-$rs.json" 2>&1
+	if [ "$(jq -c '.advertisedRoutes // {} | keys' "$OUT/adv-$rs.json" 2>/dev/null)" = \
+		'["10.10.0.0/16"]' ]; then
+		ok "advertised-routes to $rs: exactly 10.10.0.0/16 (route policy applied)"
+	else
+		notok "advertised-routes to $rs: exactly 10.10.0.0/16 (route policy applied)"
+		jq -c '.advertisedRoutes | keys' "$OUT/adv-$rs.json" 2>&1 | head -c 1000 | sed 's/^/# /'
+	fi
+done
+
 # --- what the Route Servers received ---------------------------------------------
 for i in 0 1; do
 	vtysh_ars $i "show ip bgp json" >"$OUT/ars$i.json" 2>&1
-	if [ "$(jq '.routes["10.10.0.0/16"] // [] | length == 1 and
+	if [ "$(jq '(.routes | keys) == ["10.0.0.0/16", "10.10.0.0/16", "10.100.0.0/16"] and
+		(.routes["10.10.0.0/16"] // [] | length == 1 and
 		(.[0] | .peerId == "10.0.0.4" and .path == "65001" and .origin == "incomplete" and
-		 .valid == true and .nexthops[0].ip == "10.0.0.4")' "$OUT/ars$i.json" 2>/dev/null)" = true ]; then
-		ok "Route Server $i received 10.10.0.0/16 from nvad, path 65001, origin incomplete"
+		 .valid == true and .nexthops[0].ip == "10.0.0.4"))' "$OUT/ars$i.json" 2>/dev/null)" = true ]; then
+		ok "Route Server $i holds the hub, on-premises and 10.10.0.0/16 (from nvad, path 65001, origin incomplete)"
 	else
 		notok "Route Server $i received 10.10.0.0/16 from nvad, path 65001, origin incomplete"
 		jq -c '.routes["10.10.0.0/16"]' "$OUT/ars$i.json" 2>&1 | head -c 2000 | sed 's/^/# /'
