@@ -120,6 +120,86 @@ static struct bgp_bytes prepend_as(struct bgp_bytes path, uint32_t asn, uint8_t 
 	return w.failed ? path : (struct bgp_bytes){ buf, (uint32_t)w.len };
 }
 
+/* A copy of a canonical path with each AS mapped by fn (0 drops it; empty
+ * segments go too), into buf. */
+static struct bgp_bytes path_map(struct bgp_bytes in, uint8_t *buf, size_t cap,
+				 uint32_t (*fn)(uint32_t asn, const void *ctx), const void *ctx)
+{
+	struct wbuf w = wbuf_make(buf, cap);
+	for (uint32_t pos = 0; pos + 2 <= in.len;) {
+		unsigned n = in.p[pos + 1];
+		size_t head = w.len;
+		wbuf_u8(&w, in.p[pos]);
+		wbuf_u8(&w, 0);
+		unsigned kept = 0;
+		for (unsigned i = 0; i < n; i++) {
+			uint32_t asn = fn(load_be32(in.p + pos + 2 + 4 * i), ctx);
+			if (asn) {
+				wbuf_u32(&w, asn);
+				kept++;
+			}
+		}
+		if (kept)
+			wbuf_patch_u8(&w, head + 1, (uint8_t)kept);
+		else
+			w.len = head;
+		pos += 2 + 4 * n;
+	}
+	return w.failed ? in : (struct bgp_bytes){ buf, (uint32_t)w.len };
+}
+
+/* Private AS numbers as FRR counts them (RFC 6996 and the top of each
+ * range). */
+static bool as_private(uint32_t asn)
+{
+	return (asn >= 64512 && asn <= 65535) || asn >= 4200000000u;
+}
+
+static bool path_all_private(struct bgp_bytes path)
+{
+	for (uint32_t pos = 0; pos + 2 <= path.len;) {
+		unsigned n = path.p[pos + 1];
+		for (unsigned i = 0; i < n; i++)
+			if (!as_private(load_be32(path.p + pos + 2 + 4 * i)))
+				return false;
+		pos += 2 + 4 * n;
+	}
+	return true;
+}
+
+struct as_map {
+	uint32_t from, to; /* as-override: the peer's AS -> ours */
+	bool replace;      /* remove-private-AS replace-AS: private -> ours */
+};
+
+static uint32_t map_private(uint32_t asn, const void *ctx)
+{
+	const struct as_map *m = ctx;
+	return as_private(asn) ? (m->replace ? m->to : 0) : asn;
+}
+
+static uint32_t map_override(uint32_t asn, const void *ctx)
+{
+	const struct as_map *m = ctx;
+	return asn == m->from ? m->to : asn;
+}
+
+/* remove-private-AS (FRR's meaning: without `all`, only a path made of
+ * private ASes loses them) and as-override, for an eBGP peer. */
+static struct bgp_bytes rewrite_path(const struct bgp_peer *p, const struct bgp_peer_af_cfg *af,
+				     struct bgp_bytes path, uint8_t *buf, uint8_t *buf2, size_t cap)
+{
+	uint8_t rp = af->remove_private_as;
+	struct as_map m = { .from = p->remote_as, .to = p->s->cfg.asn,
+			    .replace = rp == BGP_RPAS_REPLACE || rp == BGP_RPAS_ALL_REPLACE };
+	bool all = rp == BGP_RPAS_ALL || rp == BGP_RPAS_ALL_REPLACE;
+	if (rp != BGP_RPAS_OFF && (all || path_all_private(path)))
+		path = path_map(path, buf, cap, map_private, &m);
+	if (af->as_override)
+		path = path_map(path, buf2, cap, map_override, &m);
+	return path;
+}
+
 /* Our address as the next hop; false when we have none of the family, and
  * then the family is not advertised (as FRR does). */
 static bool set_next_hop_self(const struct bgp_peer *p, uint8_t fam, struct bgp_attrs *a)
@@ -207,9 +287,17 @@ static const struct bgp_iattrs *export_compute(struct bgp_peer *p, const struct 
 		if (ctx->nh_peer_address)
 			a.have &= ~BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP);
 	}
+	if (!(af->send_community & BGP_SEND_STANDARD))
+		a.have &= ~BGP_ATTR_BIT(BGP_ATTR_COMMUNITIES);
+	if (!(af->send_community & BGP_SEND_EXTENDED))
+		a.have &= ~BGP_ATTR_BIT(BGP_ATTR_EXT_COMMUNITIES);
+	if (!(af->send_community & BGP_SEND_LARGE))
+		a.have &= ~BGP_ATTR_BIT(BGP_ATTR_LARGE_COMMUNITIES);
 	if (self && !bgp_attrs_has(&a, BGP_ATTR_NEXT_HOP) && !set_next_hop_self(p, fam, &a))
 		return NULL;
 	if (to_ebgp) {
+		uint8_t tmp1[4096], tmp2[4096];
+		a.aspath = rewrite_path(p, af, a.aspath, tmp1, tmp2, sizeof(tmp1));
 		a.aspath = prepend_as(a.aspath, s->cfg.asn, path, sizeof(path));
 		a.have |= BGP_ATTR_BIT(BGP_ATTR_AS_PATH);
 	}
@@ -234,6 +322,8 @@ static const struct bgp_iattrs *export_attrs(struct bgp_peer *p, struct bgp_pend
 	if (!best || !best->attrs || best->slot == p->slot)
 		return NULL;
 	struct prefix pfx;
+	if (p->cfg.af[d->family].default_originate && d->node.len == 0)
+		return NULL; /* the peer gets our own default instead */
 	if (has_out_policy(&p->cfg.af[d->family])) {
 		rib_dest_prefix(d, &pfx);
 		return export_compute(p, best, d->family, &pfx);
@@ -280,6 +370,11 @@ static void export_dest(struct bgp_peer *p, struct bgp_pending *pd, struct rib_d
 	if (want == cur) {
 		if (want)
 			bgp_attr_unref(&s->rib.attrs, want);
+		return;
+	}
+	uint32_t max_out = p->cfg.af[d->family].max_prefix_out;
+	if (want && !cur && max_out && p->af[d->family].pfx_sent >= max_out) {
+		bgp_attr_unref(&s->rib.attrs, want); /* maximum-prefix-out: not sent */
 		return;
 	}
 	struct prefix pfx;
@@ -476,6 +571,43 @@ static bool walk_slice(struct bgp_peer *p, uint8_t fam, enum walk_mode mode)
 	return n == NULL;
 }
 
+/* default-originate: our own default route to this peer (origin IGP, next
+ * hop self), whatever the RIB holds, sent once per session and again on a
+ * refresh; withdrawn when the option goes away. */
+static void default_sync(struct bgp_peer *p, uint8_t fam, bool again)
+{
+	struct bgp_peer_af *af = &p->af[fam];
+	bool want = p->cfg.af[fam].default_originate;
+	struct bgp_pending *pd = pending_of(p);
+	if (!pd || (want == af->default_sent && !(want && again)))
+		return;
+	struct prefix dflt = { .family = fam == BGP_FAM_IPV4 ? AF_INET : AF_INET6 };
+	if (want) {
+		uint8_t path[8];
+		struct bgp_attrs a = { .origin = BGP_ORIGIN_IGP };
+		a.have = BGP_ATTR_BIT(BGP_ATTR_ORIGIN) | BGP_ATTR_BIT(BGP_ATTR_AS_PATH);
+		if (peer_is_ebgp(p)) {
+			a.aspath = prepend_as(a.aspath, p->s->cfg.asn, path, sizeof(path));
+		} else {
+			a.local_pref = 100;
+			a.have |= BGP_ATTR_BIT(BGP_ATTR_LOCAL_PREF);
+		}
+		if (!set_next_hop_self(p, fam, &a))
+			return;
+		if (fam == BGP_FAM_IPV6)
+			a.have |= BGP_ATTR_BIT(BGP_ATTR_MP_REACH_NLRI);
+		const struct bgp_iattrs *ia = bgp_attr_intern(&p->s->rib.attrs, &a);
+		if (!ia)
+			return;
+		pending_announce(pd, fam, ia, &dflt);
+		bgp_attr_unref(&p->s->rib.attrs, ia);
+	} else {
+		pending_withdraw(pd, fam, &dflt);
+	}
+	flush(p);
+	af->default_sent = want;
+}
+
 static bool peer_out_run(struct loop_task *t)
 {
 	struct bgp_peer *p = t->ctx;
@@ -493,6 +625,7 @@ static bool peer_out_run(struct loop_task *t)
 			return true;
 		af->walking = false;
 		af->walk_started = false;
+		default_sync(p, (uint8_t)f, af->refreshing);
 		if (af->refreshing) {
 			af->refreshing = false;
 			if (p->enhanced_rr)

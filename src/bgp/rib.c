@@ -2,6 +2,7 @@
  * the paths learned for it (the Adj-RIB-In, with the attributes before policy
  * kept when soft-reconfiguration inbound is on), the best path and the
  * multipath set chosen by decision.c. Changes go to adjout.c. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -236,16 +237,23 @@ static bool path_del(struct bgp_speaker *s, struct rib_dest *d, uint16_t slot, u
 
 /* Routes from a peer */
 
-static bool path_has_own_as(const struct bgp_speaker *s, struct bgp_bytes path)
+/* The AS loop check with allowas-in: our AS may appear up to n times (0:
+ * not at all), or with origin only at the origin end of the path. */
+static bool path_loops(uint32_t asn, struct bgp_bytes path, unsigned allowed, bool origin_only)
 {
+	unsigned count = 0, trailing = 0;
 	for (uint32_t pos = 0; pos + 2 <= path.len;) {
-		unsigned count = path.p[pos + 1];
-		for (unsigned i = 0; i < count; i++)
-			if (load_be32(path.p + pos + 2 + 4 * i) == s->cfg.asn)
-				return true;
-		pos += 2 + 4 * count;
+		unsigned n = path.p[pos + 1];
+		for (unsigned i = 0; i < n; i++) {
+			bool ours = load_be32(path.p + pos + 2 + 4 * i) == asn;
+			count += ours;
+			trailing = ours ? trailing + 1 : 0;
+		}
+		pos += 2 + 4 * n;
 	}
-	return false;
+	if (origin_only)
+		return count != trailing;
+	return count > allowed;
 }
 
 static const char *name_or_null(const char *name)
@@ -263,8 +271,11 @@ static const struct bgp_iattrs *import(struct bgp_peer *p, uint8_t fam, const st
 	struct bgp_speaker *s = p->s;
 	const struct bgp_peer_af_cfg *af = &p->cfg.af[fam];
 	*weight = af->weight;
-	if (path_has_own_as(s, bgp_iattrs_aspath(raw)))
+	struct bgp_bytes path = bgp_iattrs_aspath(raw);
+	if (path_loops(s->cfg.asn, path, af->allowas_in, af->allowas_in_origin))
 		return NULL;
+	if (peer_is_ebgp(p) && p->cfg.enforce_first_as && bgp_aspath_first_as(path) != p->remote_as)
+		return NULL; /* enforce-first-as */
 	if (peer_is_ebgp(p) && s->cfg.ebgp_requires_policy && !af->policy_in)
 		return NULL;
 	if (!af->plist_in[0] && !af->flist_in[0] && !af->rmap_in[0])
@@ -308,6 +319,30 @@ static void withdraw_section(struct bgp_peer *p, const struct bgp_nlri *n)
 		drop_path(p, fam, rib_dest_get(&p->s->rib, &pfx, false));
 }
 
+/* maximum-prefix: a warning from the threshold on, then (unless
+ * warning-only) the session is cut with Cease 6/1 and kept down for the
+ * restart time, or until cleared. False when the session went down. */
+static bool max_prefix_ok(struct bgp_peer *p, uint8_t fam)
+{
+	const struct bgp_peer_af_cfg *af = &p->cfg.af[fam];
+	uint32_t n = p->af[fam].pfx_accepted;
+	if (!af->max_prefix)
+		return true;
+	if (!p->af[fam].max_prefix_warned &&
+	    (uint64_t)n * 100 >= (uint64_t)af->max_prefix * af->max_prefix_threshold) {
+		peer_log(p, LOG_LVL_WARN, "%u prefixes received, %u%% of the limit of %u", n,
+			 af->max_prefix_threshold, af->max_prefix);
+		p->af[fam].max_prefix_warned = true;
+	}
+	if (n <= af->max_prefix || af->max_prefix_warning_only)
+		return true;
+	char why[128];
+	snprintf(why, sizeof(why), "maximum-prefix %u exceeded", af->max_prefix);
+	session_stop(p, BGP_CEASE_MAX_PREFIX, why);
+	session_hold_down(p, (uint32_t)af->max_prefix_restart * 60);
+	return false;
+}
+
 static void announce_section(struct bgp_peer *p, const struct bgp_nlri *n,
 			     const struct bgp_iattrs *raw)
 {
@@ -339,6 +374,8 @@ static void announce_section(struct bgp_peer *p, const struct bgp_nlri *n,
 		if (accepted)
 			p->af[fam].pfx_accepted++;
 		path_set(s, d, p->slot, 0, accepted, keep_raw ? bgp_attr_ref(raw) : NULL, weight);
+		if (accepted && !max_prefix_ok(p, fam))
+			return; /* the session went down */
 	}
 }
 
@@ -368,7 +405,7 @@ void rib_update(struct bgp_peer *p, const struct bgp_update *u)
 		if (!n->supported || !n->count)
 			continue;
 		uint8_t fam = family_of_afi(n->afi);
-		if (!p->af[fam].negotiated)
+		if (!p->af[fam].negotiated || !p->est)
 			continue;
 		if (!ia && !(ia = bgp_attr_intern(&s->rib.attrs, &u->attrs))) {
 			peer_log(p, LOG_LVL_ERR, "out of memory for attributes");
@@ -388,6 +425,8 @@ void rib_peer_up(struct bgp_peer *p)
 		af->pfx_received = af->pfx_accepted = af->pfx_sent = 0;
 		af->walking = af->negotiated;
 		af->walk_started = false;
+		af->max_prefix_warned = false;
+		af->default_sent = false;
 	}
 	loop_task_queue(p->s->loop, &p->out_task);
 }

@@ -321,6 +321,7 @@ static void connect_retry_due(struct loop_timer *t)
 	struct bgp_conn *c = &p->conn[0];
 	if (p->cfg.shutdown || p->removed)
 		return;
+	p->held_down = false;
 	if (c->state == BGP_ST_IDLE)
 		conn_event(c, p->cfg.passive ? BGP_EV_START_PASSIVE : BGP_EV_START, NULL);
 	else
@@ -331,7 +332,7 @@ static void connect_retry_due(struct loop_timer *t)
  * the connect-retry time, the way FRR's idle hold works. */
 static void peer_schedule_restart(struct bgp_peer *p)
 {
-	if (p->cfg.shutdown || p->removed)
+	if (p->cfg.shutdown || p->removed || p->held_down)
 		return;
 	if (p->conn[0].state != BGP_ST_IDLE || p->conn[1].state != BGP_ST_IDLE)
 		return;
@@ -863,6 +864,18 @@ void session_init(struct bgp_peer *p)
 	conn_init(&p->conn[0], p, true);
 	conn_init(&p->conn[1], p, false);
 	p->connect_retry = (struct loop_timer){ .cb = connect_retry_due, .ctx = p };
+}
+
+void session_hold_down(struct bgp_peer *p, uint32_t seconds)
+{
+	p->held_down = true;
+	loop_timer_stop(p->s->loop, &p->connect_retry);
+	if (seconds) {
+		peer_log(p, LOG_LVL_NOTICE, "session held down for %u s", seconds);
+		loop_timer_set(p->s->loop, &p->connect_retry, (uint64_t)seconds * 1000);
+	} else {
+		peer_log(p, LOG_LVL_NOTICE, "session held down until cleared (clear ip bgp)");
+	}
 }
 
 void session_start(struct bgp_peer *p)

@@ -25,6 +25,10 @@ void bgp_peer_cfg_defaults(struct bgp_peer_cfg *c)
 {
 	*c = (struct bgp_peer_cfg){ .port = 179, .keepalive = 0xffff, .hold = 0xffff };
 	c->af[BGP_FAM_IPV4].active = true;
+	for (int f = 0; f < BGP_FAM_COUNT; f++) {
+		c->af[f].send_community = BGP_SEND_ALL;
+		c->af[f].max_prefix_threshold = 75;
+	}
 }
 
 static bool reap_run(struct loop_task *t);
@@ -267,6 +271,7 @@ static bool session_params_differ(const struct bgp_peer_cfg *a, const struct bgp
 		if (a->af[f].active != b->af[f].active)
 			return true;
 	return a->remote_as_kind != b->remote_as_kind || a->remote_as != b->remote_as ||
+	       a->enforce_first_as != b->enforce_first_as ||
 	       a->port != b->port || a->multihop_ttl != b->multihop_ttl ||
 	       a->ttl_security != b->ttl_security ||
 	       memcmp(&a->update_source, &b->update_source, sizeof(a->update_source)) != 0 ||
@@ -291,10 +296,16 @@ bool bgp_peer_set(struct bgp_peer *p, const struct bgp_peer_cfg *cfg)
 	for (int f = 0; f < BGP_FAM_COUNT; f++) {
 		const struct bgp_peer_af_cfg *o = &p->cfg.af[f], *n = &cfg->af[f];
 		in_changed |= o->policy_in != n->policy_in || o->weight != n->weight ||
+			      o->allowas_in != n->allowas_in || o->allowas_in_origin != n->allowas_in_origin ||
 			      o->soft_reconfig_in != n->soft_reconfig_in ||
 			      strcmp(o->rmap_in, n->rmap_in) || strcmp(o->plist_in, n->plist_in) ||
 			      strcmp(o->flist_in, n->flist_in);
 		out_changed |= o->policy_out != n->policy_out || o->next_hop_self != n->next_hop_self ||
+			       o->as_override != n->as_override ||
+			       o->remove_private_as != n->remove_private_as ||
+			       o->send_community != n->send_community ||
+			       o->max_prefix_out != n->max_prefix_out ||
+			       o->default_originate != n->default_originate ||
 			       strcmp(o->rmap_out, n->rmap_out) || strcmp(o->plist_out, n->plist_out) ||
 			       strcmp(o->flist_out, n->flist_out);
 	}
@@ -341,6 +352,7 @@ void bgp_peer_remove(struct bgp_peer *p)
 
 void bgp_peer_reset(struct bgp_peer *p)
 {
+	p->held_down = false;
 	session_stop(p, BGP_CEASE_ADMIN_RESET, "cleared by the operator");
 	session_start(p);
 }

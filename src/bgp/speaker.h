@@ -36,7 +36,24 @@ struct bgp_peer_af_cfg {
 	char rmap_in[BGP_POLICY_NAME], rmap_out[BGP_POLICY_NAME];
 	char plist_in[BGP_POLICY_NAME], plist_out[BGP_POLICY_NAME];
 	char flist_in[BGP_POLICY_NAME], flist_out[BGP_POLICY_NAME];
+	bool as_override;        /* our AS for every occurrence of the peer's (out) */
+	uint8_t allowas_in;      /* our AS accepted up to N times in a path (in) */
+	bool allowas_in_origin;  /* ...or only as the origin AS */
+	uint8_t remove_private_as; /* enum bgp_rpas (out, eBGP) */
+	uint32_t max_prefix;     /* 0: no limit (in) */
+	uint8_t max_prefix_threshold; /* percent: warn from there */
+	uint16_t max_prefix_restart;  /* minutes before a session cut by the limit restarts */
+	bool max_prefix_warning_only;
+	uint32_t max_prefix_out; /* 0: no limit */
+	bool default_originate;  /* send a default route, whatever the RIB holds */
+	uint8_t send_community;  /* BGP_SEND_* bits: the attributes that go out */
 };
+
+enum bgp_rpas { BGP_RPAS_OFF, BGP_RPAS_ON, BGP_RPAS_ALL, BGP_RPAS_REPLACE, BGP_RPAS_ALL_REPLACE };
+#define BGP_SEND_STANDARD 0x1
+#define BGP_SEND_EXTENDED 0x2
+#define BGP_SEND_LARGE 0x4
+#define BGP_SEND_ALL 0x7
 
 struct bgp_peer_cfg {
 	struct ipaddr addr;
@@ -51,6 +68,7 @@ struct bgp_peer_cfg {
 	char password[81];       /* TCP MD5 (RFC 2385), "" when none */
 	bool shutdown;
 	bool passive;
+	bool enforce_first_as;   /* the first AS of eBGP paths must be the peer's */
 	uint16_t keepalive;      /* 0xffff: the speaker's */
 	uint16_t hold;           /* 0xffff: the speaker's */
 	uint16_t connect_retry;  /* seconds, 0: the speaker's */

@@ -58,6 +58,8 @@ struct bgp_peer_af {
 	uint32_t pfx_received; /* paths held from the peer */
 	uint32_t pfx_accepted; /* of those, accepted by inbound policy */
 	uint32_t pfx_sent;     /* prefixes in the Adj-RIB-Out */
+	bool max_prefix_warned;
+	bool default_sent;     /* default-originate: the default route is out */
 };
 
 struct bgp_peer {
@@ -68,6 +70,7 @@ struct bgp_peer {
 	struct bgp_conn *est;      /* the connection in Established, or NULL */
 	struct loop_timer connect_retry;
 	unsigned retry_count;
+	bool held_down;            /* cut by maximum-prefix: no restart until cleared */
 	/* Negotiated on the established connection. */
 	bool as4, ext_msg, route_refresh, enhanced_rr;
 	uint32_t remote_id;
@@ -167,6 +170,9 @@ static inline struct bgp_peer *speaker_peer(const struct bgp_speaker *s, uint16_
 void session_init(struct bgp_peer *p);
 void session_start(struct bgp_peer *p);
 void session_stop(struct bgp_peer *p, uint8_t subcode, const char *why);
+/* Keeps a stopped session down: for seconds (then it starts again), or until
+ * cleared when seconds is 0. */
+void session_hold_down(struct bgp_peer *p, uint32_t seconds);
 bool session_accept(struct bgp_peer *p, int fd);
 void session_send(struct bgp_conn *c, const uint8_t *msg, size_t len);
 bool session_out_room(const struct bgp_peer *p);

@@ -78,6 +78,7 @@ static void peer_cfg_of(const struct conf *c, const struct conf_neighbor *n, str
 	copy_str(pc->password, sizeof(pc->password), s.password);
 	pc->shutdown = s.shutdown;
 	pc->passive = s.passive;
+	pc->enforce_first_as = s.enforce_first_as;
 	if (s.set & CONF_S_TIMERS) {
 		pc->keepalive = s.keepalive;
 		pc->hold = s.holdtime;
@@ -98,6 +99,17 @@ static void peer_cfg_of(const struct conf *c, const struct conf_neighbor *n, str
 		af->policy_out = a.rmap_out || a.plist_out || a.flist_out;
 		af->next_hop_self = a.next_hop_self != CONF_NHS_OFF;
 		af->weight = a.weight;
+		af->as_override = a.as_override;
+		af->allowas_in = a.allowas_in_origin ? 0 : a.allowas_in;
+		af->allowas_in_origin = a.allowas_in_origin;
+		af->remove_private_as = (uint8_t)a.remove_private_as;
+		af->max_prefix = a.max_prefix;
+		af->max_prefix_threshold = a.max_prefix_threshold ? a.max_prefix_threshold : 75;
+		af->max_prefix_restart = a.max_prefix_restart;
+		af->max_prefix_warning_only = a.max_prefix_warning_only;
+		af->max_prefix_out = a.max_prefix_out;
+		af->default_originate = a.default_originate;
+		af->send_community = a.send_community;
 	}
 }
 
