@@ -40,7 +40,7 @@ command -v jq >/dev/null || skip "jq not installed"
 need_frr() { [ -x /usr/lib/frr/bgpd ] && [ -x /usr/lib/frr/zebra ] && command -v vtysh >/dev/null ||
 	skip "frr not installed"; }
 case $CASE in
-nvad-nvad | config | ebgp-policy) ;;
+nvad-nvad | config | ebgp-policy | redistribute) ;;
 frr) need_frr ;;
 bird) command -v bird >/dev/null && command -v birdc >/dev/null || skip "bird2 not installed" ;;
 gobgp) command -v gobgpd >/dev/null && command -v gobgp >/dev/null || skip "gobgpd not installed" ;;
@@ -1210,7 +1210,43 @@ case_keepalive_under_load() {
 }
 
 # ====================================================================================
+# redistribute: connected and kernel routes, read from the kernel through
+# netlink and followed as they change (an address added, a route removed).
+# ====================================================================================
+case_redistribute() {
+	net_ab || { notok "namespaces set up"; return; }
+	preset_a
+	C_AFNBR='  redistribute connected\n  redistribute kernel\n'
+	nvad_conf "$TMP/a.conf"
+	# One redistribute line per family is enough: drop the duplicates the
+	# per-neighbor template wrote.
+	awk '/address-family/ { delete seen } !(/redistribute (connected|kernel)/ && seen[$0]++)' \
+		"$TMP/a.conf" >"$TMP/a.tmp" &&
+		mv "$TMP/a.tmp" "$TMP/a.conf"
+	preset_b; nvad_conf "$TMP/b.conf"
+	ip -n "$NSA" addr add 10.55.0.1/32 dev lo
+	ip -n "$NSA" route add 10.66.0.0/16 via 10.97.0.2 metric 42
+	ip -n "$NSA" -6 route add 2001:db8:66::/48 via fd00:97::2 metric 43
+	nvad_start a "$NSA" && nvad_start b "$NSB" || { notok "nvad A and B started"; return; }
+	wait_for 30 both_est && ok "sessions up" || notok "sessions up"
+	expect_route "B (connected /32 on lo)" rt_b 10.55.0.1/32 "65001" incomplete 0 10.97.0.1
+	expect_route "B (connected subnet of the link)" rt_b 10.97.0.0/24 "65001" incomplete 0 10.97.0.1
+	expect_route "B (kernel route, MED = its metric)" rt_b 10.66.0.0/16 "65001" incomplete 42 10.97.0.1
+	expect_route "B (IPv6 kernel route)" rt_b 2001:db8:66::/48 "65001" incomplete 43 fd00:97::1
+	check "B: 127.0.0.0/8 (loopback) not redistributed" eval '[ -z "$(rt_b 127.0.0.0/8)" ]'
+	# Changes followed through netlink events.
+	ip -n "$NSA" addr add 10.56.0.1/24 dev lo
+	expect_route "B (an address added while running)" rt_b 10.56.0.0/24 "65001" incomplete 0 10.97.0.1
+	ip -n "$NSA" route del 10.66.0.0/16
+	expect_gone "B (the kernel route removed)" rt_b 10.66.0.0/16
+	ip -n "$NSA" addr del 10.55.0.1/32 dev lo
+	expect_gone "B (the address removed)" rt_b 10.55.0.1/32
+	[ "$FAILED" -gt 0 ] && dump_logs "$TMP/a.log" "$TMP/b.log"
+}
+
+# ====================================================================================
 case $CASE in
+redistribute) case_redistribute ;;
 nvad-nvad) case_nvad_nvad ;;
 frr | bird | gobgp | openbgpd | exabgp) case_daemon "$CASE" ;;
 security) case_security ;;
