@@ -494,6 +494,65 @@ static void route_event(struct bgp_speaker *s, const struct rib_dest *d)
 	s->event_fn(s->event_ctx, &ev);
 }
 
+/* The next hop of a path for the kernel: NEXT_HOP for IPv4, the global MP
+ * next hop for IPv6 (the link-local one when there is no global). */
+static bool path_next_hop(const struct bgp_speaker *s, const struct rib_path *p, uint8_t fam,
+			  struct bgp_fib_nexthop *nh)
+{
+	const struct bgp_iattrs *a = p->attrs;
+	memset(nh, 0, sizeof(*nh));
+	if (fam == BGP_FAM_IPV4) {
+		if (!bgp_iattrs_has(a, BGP_ATTR_NEXT_HOP))
+			return false;
+		uint32_t v = bgp_iattrs_nexthop(a);
+		nh->addr.family = AF_INET;
+		nh->addr.a[0] = (uint8_t)(v >> 24);
+		nh->addr.a[1] = (uint8_t)(v >> 16);
+		nh->addr.a[2] = (uint8_t)(v >> 8);
+		nh->addr.a[3] = (uint8_t)v;
+		return true;
+	}
+	struct bgp_attrs v;
+	bgp_iattrs_view(a, &v);
+	if (v.mp_nh_len < 16)
+		return false;
+	nh->addr.family = AF_INET6;
+	memcpy(nh->addr.a, v.mp_nh, 16);
+	bool ll = v.mp_nh[0] == 0xfe && (v.mp_nh[1] & 0xc0) == 0x80;
+	static const uint8_t zero[16];
+	if (v.mp_nh_len == 32 && (ll || memcmp(v.mp_nh, zero, 16) == 0)) {
+		memcpy(nh->addr.a, v.mp_nh + 16, 16);
+		ll = true;
+	}
+	if (ll) {
+		/* Link-local: only meaningful with the interface of the session. */
+		const struct bgp_peer *peer = speaker_peer(s, p->slot);
+		nh->ifindex = peer ? peer->ifindex : 0;
+	}
+	return true;
+}
+
+static void fib_event(struct bgp_speaker *s, const struct rib_dest *d)
+{
+	if (!s->fib_fn)
+		return;
+	struct bgp_fib_nexthop nh[BGP_FIB_MAX_NEXTHOPS];
+	unsigned n = 0;
+	const struct rib_path *b = d->best;
+	bool ebgp = false;
+	struct prefix pfx;
+	rib_dest_prefix(d, &pfx);
+	if (b && b->attrs && b->slot != 0) {
+		const struct bgp_peer *from = speaker_peer(s, b->slot);
+		ebgp = from && peer_is_ebgp(from);
+		for (const struct rib_path *p = d->paths; p && n < BGP_FIB_MAX_NEXTHOPS; p = p->next)
+			if ((p->flags & (PATH_F_BEST | PATH_F_MULTIPATH)) && p->attrs &&
+			    path_next_hop(s, p, d->family, &nh[n]))
+				n++;
+	}
+	s->fib_fn(s->fib_ctx, &pfx, ebgp, nh, n);
+}
+
 bool adjout_run(struct loop_task *t)
 {
 	struct bgp_speaker *s = t->ctx;
@@ -512,6 +571,7 @@ bool adjout_run(struct loop_task *t)
 			r->dirty_tail = NULL;
 		d->flags &= (uint8_t)~DEST_F_DIRTY;
 		route_event(s, d);
+		fib_event(s, d);
 		for (uint16_t i = 1; i <= s->n_slots; i++) {
 			struct bgp_peer *p = speaker_peer(s, i);
 			if (peer_takes(p, d->family) && pending_of(p))

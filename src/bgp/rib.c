@@ -391,6 +391,10 @@ void rib_update(struct bgp_peer *p, const struct bgp_update *u)
 			peer_log(p, LOG_LVL_INFO, "End-of-RIB received for %s",
 				 f == BGP_FAM_IPV4 ? "IPv4 unicast" : "IPv6 unicast");
 		p->af[f].eor_received = true;
+		if (s->event_fn) {
+			struct bgp_speaker_event ev = { .type = BGP_EVENT_EOR, .peer = &p->cfg.addr };
+			s->event_fn(s->event_ctx, &ev);
+		}
 	}
 	const struct bgp_nlri *sections[2] = { &u->nlri, &u->mp_reach };
 	if (u->action == BGP_ACT_TREAT_AS_WITHDRAW) {

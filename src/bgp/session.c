@@ -267,6 +267,17 @@ static void send_open(struct bgp_conn *c)
 	caps->have = BGP_CAPB_MP | BGP_CAPB_ROUTE_REFRESH | BGP_CAPB_ENHANCED_RR | BGP_CAPB_AS4 |
 		     BGP_CAPB_EXT_MSG;
 	caps->as4 = s->cfg.asn;
+	if (s->cfg.gr_restart_time) {
+		/* So that peers send End-of-RIB, and know our routes stay in
+		 * the kernel across a restart. */
+		caps->have |= BGP_CAPB_GR;
+		caps->gr_time = s->cfg.gr_restart_time;
+		caps->gr_flags = s->cfg.gr_restarting ? BGP_GR_F_RESTART : 0;
+		for (unsigned i = 0; i < caps->n_mp; i++)
+			caps->gr[caps->n_gr++] = (struct bgp_afi_safi){
+				.afi = caps->mp[i].afi, .safi = caps->mp[i].safi,
+				.flags = s->cfg.gr_forwarding ? BGP_GR_AF_F_FORWARDING : 0 };
+	}
 	if (s->hostname[0]) {
 		caps->have |= BGP_CAPB_FQDN;
 		snprintf(caps->hostname, sizeof(caps->hostname), "%s", s->hostname);
@@ -700,6 +711,7 @@ static void local_next_hops(struct bgp_peer *p)
 		if (memcmp(a, l->a, l->family == AF_INET ? 4 : 16) == 0)
 			snprintf(ifname, sizeof(ifname), "%s", i->ifa_name);
 	}
+	p->ifindex = ifname[0] ? (int)if_nametoindex(ifname) : 0;
 	for (i = ifs; i && ifname[0]; i = i->ifa_next) {
 		if (!i->ifa_addr || strcmp(i->ifa_name, ifname) != 0)
 			continue;

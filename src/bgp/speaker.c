@@ -16,7 +16,8 @@
 void bgp_speaker_cfg_defaults(struct bgp_speaker_cfg *c)
 {
 	*c = (struct bgp_speaker_cfg){ .listen_port = 179, .keepalive = 60, .hold = 180,
-				       .connect_retry = 120, .ebgp_requires_policy = true };
+				       .connect_retry = 120, .ebgp_requires_policy = true,
+				       .gr_restart_time = 120 };
 	for (int f = 0; f < BGP_FAM_COUNT; f++)
 		c->maximum_paths[f] = c->maximum_paths_ibgp[f] = 64;
 }
@@ -66,6 +67,27 @@ void bgp_speaker_set_policy(struct bgp_speaker *s, const struct policy *pol, boo
 		bgp_peer_soft_in(p);
 		bgp_peer_soft_out(p);
 	}
+}
+
+void bgp_speaker_on_fib(struct bgp_speaker *s, bgp_fib_fn fn, void *ctx)
+{
+	s->fib_fn = fn;
+	s->fib_ctx = ctx;
+}
+
+bool bgp_speaker_all_eor(const struct bgp_speaker *s)
+{
+	bool any = false;
+	for (uint16_t i = 1; i <= s->n_slots; i++) {
+		const struct bgp_peer *p = speaker_peer(s, i);
+		if (!p || !p->est)
+			continue;
+		any = true;
+		for (int f = 0; f < BGP_FAM_COUNT; f++)
+			if (p->af[f].negotiated && !p->af[f].eor_received)
+				return false;
+	}
+	return any;
 }
 
 void bgp_speaker_on_event(struct bgp_speaker *s, bgp_event_fn fn, void *ctx)

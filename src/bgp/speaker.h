@@ -87,6 +87,12 @@ struct bgp_speaker_cfg {
 	uint8_t maximum_paths[BGP_FAM_COUNT];      /* eBGP multipath, 1 = off */
 	uint8_t maximum_paths_ibgp[BGP_FAM_COUNT];
 	const char *hostname;    /* for the FQDN capability; may be NULL */
+	/* Graceful restart capability (RFC 4724): its restart time (0: not
+	 * advertised), the Restart State bit (we restarted and kept our
+	 * routes), and whether forwarding state is kept per family. */
+	uint16_t gr_restart_time;
+	bool gr_restarting;
+	bool gr_forwarding;
 };
 
 void bgp_speaker_cfg_defaults(struct bgp_speaker_cfg *c);
@@ -133,7 +139,7 @@ void bgp_peer_soft_out(struct bgp_peer *p);
 /* Events for `monitor`: a session changed state, or a destination's best path
  * changed (attrs NULL: no route any more). Pointers are valid during the
  * call only. */
-enum bgp_event_type { BGP_EVENT_SESSION, BGP_EVENT_ROUTE };
+enum bgp_event_type { BGP_EVENT_SESSION, BGP_EVENT_ROUTE, BGP_EVENT_EOR };
 
 struct bgp_speaker_event {
 	uint8_t type;               /* enum bgp_event_type */
@@ -147,6 +153,24 @@ struct bgp_speaker_event {
 
 typedef void (*bgp_event_fn)(void *ctx, const struct bgp_speaker_event *ev);
 void bgp_speaker_on_event(struct bgp_speaker *s, bgp_event_fn fn, void *ctx);
+
+/* The forwarding side: for each destination whose selection changed, the
+ * next hops of its best path and multipath set (n 0: no route any more),
+ * eBGP or iBGP by the best path's peer. Locally originated routes are not
+ * reported (they come from the kernel or the configuration already). */
+#define BGP_FIB_MAX_NEXTHOPS 64
+
+struct bgp_fib_nexthop {
+	struct ipaddr addr;
+	int ifindex;  /* for an IPv6 link-local next hop: the session's interface */
+};
+
+typedef void (*bgp_fib_fn)(void *ctx, const struct prefix *p, bool ebgp,
+			   const struct bgp_fib_nexthop *nh, unsigned n);
+void bgp_speaker_on_fib(struct bgp_speaker *s, bgp_fib_fn fn, void *ctx);
+/* True when at least one session is up and every established session has
+ * sent End-of-RIB for each of its families. */
+bool bgp_speaker_all_eor(const struct bgp_speaker *s);
 
 /* Local routes (network, redistribute): the speaker originates prefix with
  * these attributes (origin, MED, next hop) until withdrawn. */

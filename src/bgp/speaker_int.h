@@ -88,6 +88,7 @@ struct bgp_peer {
 	/* Our next hops for the peer: the addresses of the interface that holds
 	 * local_addr (family 0 when it has none of that kind). */
 	struct ipaddr nh4, nh6, nh6_ll;
+	int ifindex;               /* the interface of local_addr, 0 when unknown */
 	struct bgp_peer *next_dead; /* in the speaker's graveyard */
 	bool removed;
 };
@@ -139,6 +140,8 @@ struct bgp_speaker {
 	uint8_t *scratch;               /* BGP_SCRATCH_SIZE, for UPDATE decoding */
 	const struct policy *policy;    /* route-maps and lists, or NULL */
 	struct policy_ctx pctx;         /* reused for every evaluation */
+	bgp_fib_fn fib_fn;              /* the kernel side, or NULL */
+	void *fib_ctx;
 	bgp_event_fn event_fn;          /* monitor, or NULL */
 	void *event_ctx;
 	struct bgp_peer *graveyard;     /* removed peers, freed by reap_task */

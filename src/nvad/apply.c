@@ -44,6 +44,8 @@ static void speaker_cfg_of(const struct nvad *d, const struct conf *c, struct bg
 	sc->ebgp_requires_policy = b->ebgp_requires_policy;
 	sc->log_neighbor_changes = b->log_neighbor_changes;
 	sc->hostname = c->hostname;
+	sc->gr_restarting = nvad_kernel_restarting(d);
+	sc->gr_forwarding = nvad_kernel_writes(d);
 	for (int f = 0; f < BGP_FAM_COUNT; f++) {
 		if (b->af[f].maxpaths_ebgp)
 			sc->maximum_paths[f] = (uint8_t)(b->af[f].maxpaths_ebgp > 255 ? 255 : b->af[f].maxpaths_ebgp);
@@ -193,6 +195,7 @@ bool nvad_apply(struct nvad *d, struct conf *conf, struct policy *pol, char *err
 			return false;
 		}
 		bgp_speaker_on_event(d->bgp, nvad_event, d);
+		nvad_kernel_attach(d);
 		if (d->port && !bgp_speaker_listen(d->bgp))
 			log_err(&d->log, "BGP cannot listen on port %u; only outgoing sessions", d->port);
 		fresh = true;
@@ -212,6 +215,7 @@ bool nvad_apply(struct nvad *d, struct conf *conf, struct policy *pol, char *err
 	conf_free(d->conf);
 	d->conf = conf;
 	nvad_local_sync(d);
+	nvad_kernel_statics(d);
 	return true;
 }
 

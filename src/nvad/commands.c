@@ -191,6 +191,11 @@ int nvad_command(void *ctx, const char *line, struct strbuf *out, struct ctl_cli
 		if (kw(&c, 1, "running-config") && c.n == 2) {
 			conf_print(d->conf, out);
 			rc = CTL_OK;
+		} else if ((kw(&c, 1, "ip") || kw(&c, 1, "ipv6")) && kw(&c, 2, "route") && c.n == 3) {
+			nvad_show_route(d, kw(&c, 1, "ipv6") && strcmp(c.w[1], "ip") != 0 ? AF_INET6
+											 : AF_INET,
+					c.json, out);
+			rc = CTL_OK;
 		} else {
 			rc = show_bgp(d, &c, out);
 		}
@@ -211,11 +216,17 @@ int nvad_command(void *ctx, const char *line, struct strbuf *out, struct ctl_cli
 void nvad_event(void *ctx, const struct bgp_speaker_event *ev)
 {
 	struct nvad *d = ctx;
+	if (ev->type == BGP_EVENT_EOR)
+		nvad_kernel_eor(d);
 	if (!d->ctl || ctl_subscribers(d->ctl) == 0)
 		return;
 	char buf[PREFIX_STRLEN];
 	struct json_object *o = json_object_new_object();
-	if (ev->type == BGP_EVENT_SESSION) {
+	if (ev->type == BGP_EVENT_EOR) {
+		json_object_object_add(o, "event", json_object_new_string("end-of-rib"));
+		json_object_object_add(o, "neighbor",
+				       json_object_new_string(ipaddr_fmt(ev->peer, buf, sizeof(buf))));
+	} else if (ev->type == BGP_EVENT_SESSION) {
 		json_object_object_add(o, "event", json_object_new_string("session"));
 		json_object_object_add(o, "neighbor",
 				       json_object_new_string(ipaddr_fmt(ev->peer, buf, sizeof(buf))));

@@ -86,6 +86,8 @@ static bool unroutable(const struct prefix *p)
 static void on_addr(void *ctx, bool add, const struct kernel_addr *a)
 {
 	struct nvad *d = ctx;
+	if (!(a->addr.family == AF_INET6 && a->subnet.len == 128))
+		nvad_kernel_underlay_addr(d, add, &a->subnet, a->ifindex);
 	if (unroutable(&a->subnet))
 		return;
 	static const struct ipaddr none;
@@ -96,6 +98,9 @@ static void on_addr(void *ctx, bool add, const struct kernel_addr *a)
 static void on_route(void *ctx, bool add, const struct kernel_route *r)
 {
 	struct nvad *d = ctx;
+	if (r->table == RT_TABLE_MAIN && r->protocol != KERNEL_RTPROT_NVAD &&
+	    r->protocol != RTPROT_KERNEL && (r->type == RTN_UNICAST || r->type == RTN_BLACKHOLE))
+		nvad_kernel_underlay_route(d, add, r);
 	/* FRR's kernel routes: the main table's unicast routes that neither
 	 * the kernel made for an address nor nvad installed. */
 	if (r->table != RT_TABLE_MAIN || r->type != RTN_UNICAST || r->protocol == RTPROT_KERNEL ||

@@ -193,7 +193,7 @@ int main(int argc, char **argv)
 			strerror(errno));
 		return 1;
 	}
-	if (!nvad_local_init(&d)) {
+	if (!nvad_kernel_init(&d, !o.no_kernel && !c->bgp_no_rib) || !nvad_local_init(&d)) {
 		fprintf(stderr, "nvad: out of memory\n");
 		return 1;
 	}
@@ -210,6 +210,7 @@ int main(int argc, char **argv)
 
 	bgp_speaker_free(d.bgp);
 	nvad_local_free(&d);
+	nvad_kernel_free(&d);
 	ctl_server_close(d.ctl);
 	policy_free(d.policy);
 	conf_free(d.conf);

@@ -9,7 +9,9 @@
 #include "bgp/speaker.h"
 #include "conf/conf.h"
 #include "ctl/ctl.h"
+#include "kernel/fib.h"
 #include "kernel/netlink.h"
+#include "kernel/route.h"
 #include "policy/policy.h"
 #include "lib/log.h"
 #include "lib/loop.h"
@@ -27,6 +29,7 @@ struct nvad {
 	struct ctl_server *ctl;
 	struct kernel *kernel;   /* the kernel's routes and addresses, or NULL */
 	struct nvad_local *local; /* locally originated routes (local.c) */
+	struct nvad_kernel *k;    /* the FIB and its writer (kernel.c) */
 };
 
 /* Reads and checks a configuration file: the model and its compiled policy,
@@ -53,6 +56,23 @@ bool nvad_local_init(struct nvad *d);
 void nvad_local_sync(struct nvad *d);
 void nvad_local_forget(struct nvad *d);
 void nvad_local_free(struct nvad *d);
+
+/* The forwarding side (kernel.c): the FIB model fed by the speaker, the
+ * static routes and the kernel's own routes and addresses; written to the
+ * kernel when write is true. Routes stay in the kernel when nvad stops. */
+bool nvad_kernel_init(struct nvad *d, bool write);
+void nvad_kernel_free(struct nvad *d);
+void nvad_kernel_attach(struct nvad *d);      /* a new speaker reports to the FIB */
+bool nvad_kernel_restarting(const struct nvad *d); /* routes of a previous run held */
+bool nvad_kernel_writes(const struct nvad *d);
+const struct fib *nvad_kernel_fib(const struct nvad *d);
+void nvad_kernel_statics(struct nvad *d);     /* after a configuration change */
+void nvad_kernel_changed(struct nvad *d);     /* schedules a write of the differences */
+void nvad_kernel_eor(struct nvad *d);         /* an End-of-RIB arrived */
+void nvad_kernel_underlay_addr(struct nvad *d, bool add, const struct prefix *subnet, int ifindex);
+void nvad_kernel_underlay_route(struct nvad *d, bool add, const struct kernel_route *r);
+/* show ip route / show ipv6 route, from the FIB model. */
+void nvad_show_route(struct nvad *d, uint8_t family, bool json, struct strbuf *out);
 
 /* The speaker's events, broadcast to `monitor` clients. */
 void nvad_event(void *ctx, const struct bgp_speaker_event *ev);

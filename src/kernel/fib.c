@@ -1,0 +1,1135 @@
+/* fib.c: the FIB model of fib.h: per-prefix candidates (nvad's sources and the
+ * kernel's own routes) chosen by distance as zebra chooses, next hops resolved
+ * once per distinct address in a shared table and re-resolved only when a
+ * route covering them changes, and the difference against what was handed out. */
+#include "fib.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/hash.h"
+#include "lib/ptrie.h"
+#include "netlink.h"
+
+/* A next hop resolves through at most this many static routes in a chain. */
+#define FIB_MAX_DEPTH 8
+/* Addresses looked up while resolving one next hop that are remembered to
+ * tell whether a change concerns it; past that, every change does. */
+#define FIB_CHAIN_MAX 16
+#define FIB_DISTANCE_INFINITY 255
+
+#define SRC_CONNECTED (FIB_SRC_COUNT + FIB_UL_CONNECTED)
+#define SRC_KERNEL (FIB_SRC_COUNT + FIB_UL_KERNEL)
+
+struct fib_nhe;
+struct fib_dest;
+
+/* A candidate's hold on a next-hop entry: its slot in the entry's users. */
+struct fib_ref {
+	struct fib_nhe *nhe;
+	uint32_t slot;
+};
+
+/* One source's route for a prefix. */
+struct fib_cand {
+	struct fib_cand *next;    /* the prefix's candidates, best first */
+	struct fib_dest *dest;
+	struct fib_nexthop *nh;   /* n_nh, as given */
+	struct fib_ref *ref;      /* n_nh, nvad's sources only: gateway entries */
+	struct ipaddr src;
+	uint32_t metric;          /* kernel metric (given for underlay, from opts for nvad's) */
+	uint8_t source;           /* enum fib_source, or FIB_SRC_COUNT + enum fib_underlay */
+	uint8_t distance;
+	uint8_t n_nh;
+};
+
+/* A route nvad holds in the kernel for a prefix, one per metric: a digest of
+ * what was handed out, enough to tell whether the wanted route differs. */
+struct fib_inst {
+	struct fib_inst *next;
+	uint64_t digest;
+	uint32_t metric;
+	bool adopted;             /* found at start, not yet confirmed or swept */
+};
+
+/* A prefix. The trie node comes last: an IPv6 one is allocated with the
+ * extra key words of a ptrie_node6 after it. */
+struct fib_dest {
+	struct fib_cand *cands;
+	struct fib_inst *inst;
+	struct fib_dest *dirty_next;
+	uint8_t n_rcands;         /* underlay and static candidates: the resolving ones */
+	bool dirty;
+	struct ptrie_node node;
+};
+
+/* A distinct next-hop address (with the interface it was given with, if any)
+ * and how it resolves, shared by every route that names it. */
+struct fib_nhe {
+	uint64_t hash;
+	struct ipaddr addr;
+	int ifindex;
+	struct fib_cand **users;
+	uint32_t n_users, cap_users;
+	/* The longest non-BGP prefix matching addr, where resolution started: a
+	 * route for that very prefix may not use this entry (zebra's rule that a
+	 * next hop does not resolve through the route being resolved). */
+	bool has_first;
+	bool chain_all;           /* chain overflowed: every change concerns it */
+	uint8_t n_chain;
+	uint8_t n_res;
+	struct prefix first;
+	struct ipaddr chain[FIB_CHAIN_MAX];  /* every address looked up */
+	struct kernel_nexthop res[KERNEL_MAX_NEXTHOPS];
+};
+
+struct fib {
+	struct fib_opts o;
+	struct ptrie t4, t6;
+	struct hset nhes;
+	struct fib_dest *dirty;
+	struct fib_stats st;
+	struct kernel_route_spec spec; /* scratch for fib_sync */
+};
+
+/* ---- small helpers ---- */
+
+static bool is_underlay(uint8_t source)
+{
+	return source >= FIB_SRC_COUNT;
+}
+
+static bool is_bgp(uint8_t source)
+{
+	return source == FIB_SRC_EBGP || source == FIB_SRC_IBGP;
+}
+
+static struct fib_dest *dest_of(struct ptrie_node *n)
+{
+	return (struct fib_dest *)(void *)((char *)n - offsetof(struct fib_dest, node));
+}
+
+static const struct ptrie *trie_of(const struct fib *f, uint8_t family)
+{
+	return family == AF_INET ? &f->t4 : family == AF_INET6 ? &f->t6 : NULL;
+}
+
+static struct ptrie *trie_of_mut(struct fib *f, uint8_t family)
+{
+	return family == AF_INET ? &f->t4 : family == AF_INET6 ? &f->t6 : NULL;
+}
+
+static void dest_prefix(const struct fib_dest *d, struct prefix *out)
+{
+	ptrie_node_prefix(&d->node, out);
+}
+
+static bool prefix_has(const struct prefix *p, const struct ipaddr *a)
+{
+	if (p->family != a->family)
+		return false;
+	unsigned full = p->len / 8, rest = p->len % 8;
+	if (memcmp(p->a, a->a, full) != 0)
+		return false;
+	if (rest == 0)
+		return true;
+	uint8_t mask = (uint8_t)(0xff << (8 - rest));
+	return (p->a[full] & mask) == (a->a[full] & mask);
+}
+
+static bool ipaddr_same(const struct ipaddr *a, const struct ipaddr *b)
+{
+	unsigned n = a->family == AF_INET ? 4 : 16;
+	return a->family == b->family && (a->family == 0 || memcmp(a->a, b->a, n) == 0);
+}
+
+static bool is_linklocal6(const struct ipaddr *a)
+{
+	return a->family == AF_INET6 && a->a[0] == 0xfe && (a->a[1] & 0xc0) == 0x80;
+}
+
+static bool is_host(const struct prefix *p)
+{
+	return p->len == prefix_family_bits(p->family);
+}
+
+static uint8_t default_distance(uint8_t source)
+{
+	switch (source) {
+	case FIB_SRC_STATIC:
+		return 1;
+	case FIB_SRC_EBGP:
+		return 20;
+	default:
+		return 200;
+	}
+}
+
+static uint32_t source_metric(const struct fib *f, uint8_t source)
+{
+	switch (source) {
+	case FIB_SRC_STATIC:
+		return f->o.metric_static;
+	case FIB_SRC_EBGP:
+		return f->o.metric_ebgp;
+	default:
+		return f->o.metric_ibgp;
+	}
+}
+
+/* Next hops in one canonical order, so that equal sets give equal digests. */
+static int knh_cmp(const struct kernel_nexthop *a, const struct kernel_nexthop *b)
+{
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	if (a->gateway.family != b->gateway.family)
+		return a->gateway.family < b->gateway.family ? -1 : 1;
+	int c = memcmp(a->gateway.a, b->gateway.a, sizeof(a->gateway.a));
+	if (c)
+		return c;
+	if (a->ifindex != b->ifindex)
+		return a->ifindex < b->ifindex ? -1 : 1;
+	return 0;
+}
+
+static int knh_qcmp(const void *a, const void *b)
+{
+	return knh_cmp(a, b);
+}
+
+static struct kernel_nexthop knh_make(uint8_t kind, const struct ipaddr *gw, int ifindex)
+{
+	struct kernel_nexthop k;
+	memset(&k, 0, sizeof(k));
+	k.kind = kind;
+	if (gw && kind == KERNEL_NH_GATEWAY)
+		k.gateway = *gw;
+	k.ifindex = kind == KERNEL_NH_BLACKHOLE ? 0 : ifindex;
+	k.weight = 1;
+	return k;
+}
+
+/* Appends k unless present or full; true when it is in the set after. */
+static bool knh_add(struct kernel_nexthop *set, unsigned *n, const struct kernel_nexthop *k)
+{
+	for (unsigned i = 0; i < *n; i++)
+		if (knh_cmp(&set[i], k) == 0)
+			return true;
+	if (*n >= KERNEL_MAX_NEXTHOPS)
+		return false;
+	set[(*n)++] = *k;
+	return true;
+}
+
+/* The installable form of a set: a blackhole only when nothing else is left
+ * (the kernel takes no blackhole among multipath next hops), sorted. */
+static unsigned knh_finish(struct kernel_nexthop *set, unsigned n)
+{
+	unsigned w = 0;
+	bool other = false;
+	for (unsigned i = 0; i < n; i++)
+		other |= set[i].kind != KERNEL_NH_BLACKHOLE;
+	if (other) {
+		for (unsigned i = 0; i < n; i++)
+			if (set[i].kind != KERNEL_NH_BLACKHOLE)
+				set[w++] = set[i];
+		n = w;
+	} else if (n > 1) {
+		n = 1;
+	}
+	qsort(set, n, sizeof(*set), knh_qcmp);
+	return n;
+}
+
+/* A digest of a route as the kernel holds it: metric, source address, next
+ * hops in canonical order (weights 0 and 1 are the same). */
+static uint64_t route_digest(uint32_t metric, const struct ipaddr *src, const struct kernel_nexthop *nh,
+			     unsigned n)
+{
+	uint8_t buf[8 + 17 + KERNEL_MAX_NEXTHOPS * 23];
+	size_t o = 0;
+	memcpy(buf + o, &metric, 4);
+	o += 4;
+	buf[o++] = (uint8_t)n;
+	buf[o++] = src ? src->family : 0;
+	if (src && src->family)
+		memcpy(buf + o, src->a, 16);
+	else
+		memset(buf + o, 0, 16);
+	o += 16;
+	for (unsigned i = 0; i < n && i < KERNEL_MAX_NEXTHOPS; i++) {
+		buf[o++] = nh[i].kind;
+		buf[o++] = nh[i].gateway.family;
+		memcpy(buf + o, nh[i].gateway.a, 16);
+		o += 16;
+		memcpy(buf + o, &nh[i].ifindex, 4);
+		o += 4;
+		buf[o++] = nh[i].weight ? nh[i].weight : 1;
+	}
+	return hash_bytes(buf, o, 0x6e766164666962ULL);
+}
+
+/* ---- candidates in order of preference ---- */
+
+/* zebra's order: a connected route first whatever the distances, then the
+ * lower distance; at equal distance kernel, static, eBGP, iBGP; then the lower
+ * metric. */
+static unsigned source_rank(uint8_t source)
+{
+	switch (source) {
+	case SRC_CONNECTED:
+		return 0;
+	case SRC_KERNEL:
+		return 1;
+	case FIB_SRC_STATIC:
+		return 2;
+	case FIB_SRC_EBGP:
+		return 3;
+	default:
+		return 4;
+	}
+}
+
+static int cand_cmp(const struct fib_cand *a, const struct fib_cand *b)
+{
+	bool ca = a->source == SRC_CONNECTED, cb = b->source == SRC_CONNECTED;
+	if (ca != cb)
+		return ca ? -1 : 1;
+	if (a->distance != b->distance)
+		return a->distance < b->distance ? -1 : 1;
+	unsigned ra = source_rank(a->source), rb = source_rank(b->source);
+	if (ra != rb)
+		return ra < rb ? -1 : 1;
+	if (a->metric != b->metric)
+		return a->metric < b->metric ? -1 : 1;
+	return 0;
+}
+
+static void cand_link(struct fib_dest *d, struct fib_cand *c)
+{
+	struct fib_cand **pp = &d->cands;
+	while (*pp && cand_cmp(*pp, c) <= 0)
+		pp = &(*pp)->next;
+	c->next = *pp;
+	*pp = c;
+	c->dest = d;
+	if (!is_bgp(c->source))
+		d->n_rcands++;
+}
+
+static void cand_unlink(struct fib_dest *d, struct fib_cand *c)
+{
+	for (struct fib_cand **pp = &d->cands; *pp; pp = &(*pp)->next)
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+	c->next = NULL;
+	if (!is_bgp(c->source))
+		d->n_rcands--;
+}
+
+/* ---- prefixes ---- */
+
+static struct fib_dest *dest_get(struct fib *f, const struct prefix *p, bool create)
+{
+	struct ptrie *t = trie_of_mut(f, p->family);
+	if (!t)
+		return NULL;
+	struct ptrie_node *n = ptrie_lookup(t, p);
+	if (n || !create)
+		return n ? dest_of(n) : NULL;
+	size_t extra = p->family == AF_INET6 ? sizeof(struct ptrie_node6) - sizeof(struct ptrie_node) : 0;
+	struct fib_dest *d = calloc(1, sizeof(*d) + extra);
+	if (!d)
+		return NULL;
+	if (ptrie_insert(t, p, &d->node) != &d->node) {
+		free(d);
+		return NULL;
+	}
+	f->st.prefixes++;
+	return d;
+}
+
+static void dest_mark(struct fib *f, struct fib_dest *d)
+{
+	if (d->dirty)
+		return;
+	d->dirty = true;
+	d->dirty_next = f->dirty;
+	f->dirty = d;
+}
+
+/* ---- next-hop resolution ---- */
+
+struct cover {
+	const struct fib_dest *d[PTRIE_MAX_DEPTH];
+	unsigned n;
+};
+
+static int cover_fn(struct ptrie_node *n, void *arg)
+{
+	struct cover *c = arg;
+	const struct fib_dest *d = dest_of(n);
+	if (d->n_rcands && c->n < PTRIE_MAX_DEPTH)
+		c->d[c->n++] = d;
+	return 0;
+}
+
+struct rctx {
+	const struct fib *f;
+	unsigned n;
+	unsigned n_chain;
+	bool chain_all;
+	bool has_first;
+	unsigned sp;
+	struct prefix first;
+	const struct fib_dest *stack[FIB_MAX_DEPTH + 1];
+	struct ipaddr chain[FIB_CHAIN_MAX];
+	struct kernel_nexthop out[KERNEL_MAX_NEXTHOPS];
+};
+
+static void chain_note(struct rctx *rc, const struct ipaddr *a)
+{
+	for (unsigned i = 0; i < rc->n_chain; i++)
+		if (ipaddr_same(&rc->chain[i], a))
+			return;
+	if (rc->n_chain < FIB_CHAIN_MAX)
+		rc->chain[rc->n_chain++] = *a;
+	else
+		rc->chain_all = true;
+}
+
+static bool on_stack(const struct rctx *rc, const struct fib_dest *d)
+{
+	for (unsigned i = 0; i < rc->sp; i++)
+		if (rc->stack[i] == d)
+			return true;
+	return false;
+}
+
+static bool resolve_addr(struct rctx *rc, const struct ipaddr *a, int ifindex, unsigned depth);
+
+/* Address a through the routes of d (a covers it): true when some route of d
+ * usable for resolution gave next hops. */
+static bool resolve_through(struct rctx *rc, const struct fib_dest *d, const struct ipaddr *a, unsigned depth)
+{
+	for (const struct fib_cand *c = d->cands; c; c = c->next) {
+		if (is_bgp(c->source) || c->distance == FIB_DISTANCE_INFINITY)
+			continue;
+		if (c->source == SRC_CONNECTED) {
+			int ifi = c->n_nh ? c->nh[0].ifindex : 0;
+			struct kernel_nexthop k = knh_make(KERNEL_NH_GATEWAY, a, ifi);
+			knh_add(rc->out, &rc->n, &k);
+			return true;
+		}
+		if (c->source == SRC_KERNEL) {
+			/* The kernel's own routes are resolved already: their
+			 * gateways are on-link. */
+			for (unsigned i = 0; i < c->n_nh; i++) {
+				const struct fib_nexthop *h = &c->nh[i];
+				struct kernel_nexthop k;
+				if (h->kind == KERNEL_NH_GATEWAY)
+					k = knh_make(KERNEL_NH_GATEWAY, &h->gateway, h->ifindex);
+				else if (h->kind == KERNEL_NH_IFACE)
+					k = knh_make(KERNEL_NH_GATEWAY, a, h->ifindex);
+				else
+					k = knh_make(KERNEL_NH_BLACKHOLE, NULL, 0);
+				knh_add(rc->out, &rc->n, &k);
+			}
+			return true;
+		}
+		/* A static route: its own next hops, resolved in turn. */
+		unsigned before = rc->n;
+		if (rc->sp > FIB_MAX_DEPTH)
+			return false;
+		rc->stack[rc->sp++] = d;
+		for (unsigned i = 0; i < c->n_nh; i++) {
+			const struct fib_nexthop *h = &c->nh[i];
+			struct kernel_nexthop k;
+			if (h->kind == KERNEL_NH_GATEWAY) {
+				if (h->gateway.family)
+					resolve_addr(rc, &h->gateway, h->ifindex, depth + 1);
+				continue;
+			}
+			if (h->kind == KERNEL_NH_IFACE)
+				k = knh_make(KERNEL_NH_GATEWAY, a, h->ifindex);
+			else
+				k = knh_make(KERNEL_NH_BLACKHOLE, NULL, 0);
+			knh_add(rc->out, &rc->n, &k);
+		}
+		rc->sp--;
+		if (rc->n > before)
+			return true;
+		/* Inactive: the next candidate of the prefix, as zebra selects
+		 * only routes whose next hops resolve. */
+	}
+	return false;
+}
+
+/* Resolves a into rc->out: true when it gave next hops. */
+static bool resolve_addr(struct rctx *rc, const struct ipaddr *a, int ifindex, unsigned depth)
+{
+	if (ifindex > 0) {
+		/* Given with its interface (a link-local next hop, a static
+		 * "via A dev X"): on-link there, nothing to look up. */
+		struct kernel_nexthop k = knh_make(KERNEL_NH_GATEWAY, a, ifindex);
+		return knh_add(rc->out, &rc->n, &k);
+	}
+	if (is_linklocal6(a) || depth > FIB_MAX_DEPTH)
+		return false;
+	const struct ptrie *t = trie_of(rc->f, a->family);
+	if (!t)
+		return false;
+	chain_note(rc, a);
+	struct prefix host;
+	memset(&host, 0, sizeof(host));
+	host.family = a->family;
+	host.len = (uint8_t)prefix_family_bits(a->family);
+	memcpy(host.a, a->a, sizeof(host.a));
+	struct cover cv;
+	cv.n = 0;
+	ptrie_walk_covering(t, &host, cover_fn, &cv);
+	/* Longest first; a prefix with no usable route passes to the next
+	 * shorter one (zebra walks up the tree the same way). */
+	for (unsigned i = cv.n; i-- > 0;) {
+		const struct fib_dest *d = cv.d[i];
+		struct prefix dp;
+		dest_prefix(d, &dp);
+		if (depth == 0 && !rc->has_first) {
+			rc->has_first = true;
+			rc->first = dp;
+		}
+		if (dp.len == 0 && !rc->f->o.resolve_via_default)
+			return false;
+		if (on_stack(rc, d))
+			return false; /* a loop through static routes */
+		if (resolve_through(rc, d, a, depth))
+			return true;
+	}
+	return false;
+}
+
+static bool knh_same(const struct kernel_nexthop *a, unsigned na, const struct kernel_nexthop *b, unsigned nb)
+{
+	if (na != nb)
+		return false;
+	for (unsigned i = 0; i < na; i++)
+		if (knh_cmp(&a[i], &b[i]) != 0 || a[i].weight != b[i].weight)
+			return false;
+	return true;
+}
+
+/* (Re)resolves e; true when the outcome changed. */
+static bool nhe_resolve(struct fib *f, struct fib_nhe *e)
+{
+	struct rctx rc;
+	rc.f = f;
+	rc.n = 0;
+	rc.n_chain = 0;
+	rc.chain_all = false;
+	rc.has_first = false;
+	rc.sp = 0;
+	memset(&rc.first, 0, sizeof(rc.first));
+	resolve_addr(&rc, &e->addr, e->ifindex, 0);
+	rc.n = knh_finish(rc.out, rc.n);
+	f->st.resolutions++;
+	bool changed = !knh_same(rc.out, rc.n, e->res, e->n_res) || rc.has_first != e->has_first ||
+		       (rc.has_first && !prefix_equal(&rc.first, &e->first));
+	memcpy(e->res, rc.out, rc.n * sizeof(rc.out[0]));
+	e->n_res = (uint8_t)rc.n;
+	e->has_first = rc.has_first;
+	e->first = rc.first;
+	e->chain_all = rc.chain_all;
+	e->n_chain = (uint8_t)rc.n_chain;
+	memcpy(e->chain, rc.chain, rc.n_chain * sizeof(rc.chain[0]));
+	return changed;
+}
+
+struct nhe_key {
+	const struct ipaddr *addr;
+	int ifindex;
+};
+
+static uint64_t nhe_hash_of(const struct ipaddr *a, int ifindex)
+{
+	uint8_t b[21];
+	b[0] = a->family;
+	memcpy(b + 1, a->a, 16);
+	memcpy(b + 17, &ifindex, 4);
+	return hash_bytes(b, sizeof(b), 0x6e68);
+}
+
+static uint64_t nhe_hash(const void *elem)
+{
+	return ((const struct fib_nhe *)elem)->hash;
+}
+
+static bool nhe_eq(const void *elem, const void *key)
+{
+	const struct fib_nhe *e = elem;
+	const struct nhe_key *k = key;
+	return e->ifindex == k->ifindex && ipaddr_same(&e->addr, k->addr);
+}
+
+static void nhe_free(struct fib *f, struct fib_nhe *e)
+{
+	hset_remove(&f->nhes, e, e->hash);
+	free(e->users);
+	free(e);
+}
+
+/* Takes a slot in the entry of (a, ifindex), created and resolved when new. */
+static bool ref_take(struct fib *f, struct fib_cand *c, struct fib_ref *r, const struct ipaddr *a, int ifindex)
+{
+	struct nhe_key k = { a, ifindex };
+	uint64_t h = nhe_hash_of(a, ifindex);
+	struct fib_nhe *e = hset_find(&f->nhes, h, nhe_eq, &k);
+	if (!e) {
+		e = calloc(1, sizeof(*e));
+		if (!e)
+			return false;
+		e->hash = h;
+		e->addr = *a;
+		e->ifindex = ifindex;
+		if (!hset_insert(&f->nhes, e, h)) {
+			free(e);
+			return false;
+		}
+		nhe_resolve(f, e);
+	}
+	if (e->n_users == e->cap_users) {
+		uint32_t cap = e->cap_users ? e->cap_users * 2 : 4;
+		struct fib_cand **u = realloc(e->users, cap * sizeof(*u));
+		if (!u) {
+			if (e->n_users == 0)
+				nhe_free(f, e);
+			return false;
+		}
+		e->users = u;
+		e->cap_users = cap;
+	}
+	r->nhe = e;
+	r->slot = e->n_users;
+	e->users[e->n_users++] = c;
+	return true;
+}
+
+static void ref_drop(struct fib *f, struct fib_ref *r)
+{
+	struct fib_nhe *e = r->nhe;
+	if (!e)
+		return;
+	uint32_t last = --e->n_users;
+	if (r->slot != last) {
+		struct fib_cand *m = e->users[last];
+		e->users[r->slot] = m;
+		for (unsigned i = 0; i < m->n_nh; i++)
+			if (m->ref[i].nhe == e && m->ref[i].slot == last) {
+				m->ref[i].slot = r->slot;
+				break;
+			}
+	}
+	r->nhe = NULL;
+	if (e->n_users == 0)
+		nhe_free(f, e);
+}
+
+static bool nhe_depends(const struct fib_nhe *e, const struct prefix *p)
+{
+	if (e->chain_all)
+		return true;
+	for (unsigned i = 0; i < e->n_chain; i++)
+		if (prefix_has(p, &e->chain[i]))
+			return true;
+	return false;
+}
+
+/* A route usable for resolution changed at p: re-resolves the entries whose
+ * lookups p covers, and marks the prefixes using those that changed. */
+static void nht_changed(struct fib *f, const struct prefix *p)
+{
+	if (p->len == 0 && !f->o.resolve_via_default)
+		return; /* the default route resolves nothing */
+	size_t pos = 0;
+	struct fib_nhe *e;
+	while ((e = hset_next(&f->nhes, &pos))) {
+		if (!nhe_depends(e, p) || !nhe_resolve(f, e))
+			continue;
+		for (uint32_t i = 0; i < e->n_users; i++)
+			dest_mark(f, e->users[i]->dest);
+	}
+}
+
+/* ---- what a candidate would install ---- */
+
+/* The next hops of an nvad candidate at prefix dp, resolved, in installable
+ * form. */
+static unsigned cand_resolved(const struct fib_cand *c, const struct prefix *dp, struct kernel_nexthop *out)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < c->n_nh; i++) {
+		const struct fib_nexthop *h = &c->nh[i];
+		struct kernel_nexthop k;
+		if (h->kind == KERNEL_NH_BLACKHOLE) {
+			k = knh_make(KERNEL_NH_BLACKHOLE, NULL, 0);
+			knh_add(out, &n, &k);
+		} else if (h->kind == KERNEL_NH_IFACE) {
+			k = knh_make(KERNEL_NH_IFACE, NULL, h->ifindex);
+			knh_add(out, &n, &k);
+		} else if (c->ref && c->ref[i].nhe) {
+			const struct fib_nhe *e = c->ref[i].nhe;
+			if (e->has_first && prefix_equal(&e->first, dp) && !is_host(dp))
+				continue;
+			for (unsigned j = 0; j < e->n_res; j++)
+				knh_add(out, &n, &e->res[j]);
+		}
+	}
+	return knh_finish(out, n);
+}
+
+/* The winner at d: the first candidate in order of preference that can be
+ * used (an underlay route always; an nvad route with a resolved next hop).
+ * For an nvad winner, its resolved next hops are left in out. */
+static const struct fib_cand *dest_select(const struct fib_dest *d, const struct prefix *dp,
+					  struct kernel_nexthop *out, unsigned *n_out)
+{
+	*n_out = 0;
+	for (const struct fib_cand *c = d->cands; c; c = c->next) {
+		if (c->distance == FIB_DISTANCE_INFINITY)
+			continue;
+		if (is_underlay(c->source))
+			return c;
+		unsigned n = cand_resolved(c, dp, out);
+		if (n) {
+			*n_out = n;
+			return c;
+		}
+	}
+	return NULL;
+}
+
+/* ---- public ---- */
+
+struct fib *fib_new(const struct fib_opts *o)
+{
+	struct fib *f = calloc(1, sizeof(*f));
+	if (!f)
+		return NULL;
+	f->o = *o;
+	ptrie_init(&f->t4, AF_INET);
+	ptrie_init(&f->t6, AF_INET6);
+	hset_init(&f->nhes, nhe_hash);
+	return f;
+}
+
+static void cand_free(struct fib_cand *c)
+{
+	free(c->nh);
+	free(c->ref);
+	free(c);
+}
+
+static void dest_free_node(struct ptrie_node *n, void *arg)
+{
+	(void)arg;
+	struct fib_dest *d = dest_of(n);
+	while (d->cands) {
+		struct fib_cand *c = d->cands;
+		d->cands = c->next;
+		cand_free(c);
+	}
+	while (d->inst) {
+		struct fib_inst *i = d->inst;
+		d->inst = i->next;
+		free(i);
+	}
+	free(d);
+}
+
+void fib_free(struct fib *f)
+{
+	if (!f)
+		return;
+	size_t pos = 0;
+	struct fib_nhe *e;
+	while ((e = hset_next(&f->nhes, &pos))) {
+		free(e->users);
+		free(e);
+	}
+	hset_destroy(&f->nhes);
+	ptrie_destroy(&f->t4, dest_free_node, NULL);
+	ptrie_destroy(&f->t6, dest_free_node, NULL);
+	free(f);
+}
+
+static bool prefix_ok(const struct prefix *p, struct prefix *out)
+{
+	if (!p || (p->family != AF_INET && p->family != AF_INET6) || p->len > prefix_family_bits(p->family))
+		return false;
+	*out = *p;
+	prefix_mask(out);
+	return true;
+}
+
+static struct fib_cand *cand_find(const struct fib_dest *d, uint8_t source)
+{
+	for (struct fib_cand *c = d->cands; c; c = c->next)
+		if (c->source == source)
+			return c;
+	return NULL;
+}
+
+bool fib_set(struct fib *f, uint8_t source, const struct prefix *p, const struct fib_nexthop *nh,
+	     unsigned n_nh, uint8_t distance, const struct ipaddr *src)
+{
+	struct prefix pm;
+	if (source >= FIB_SRC_COUNT || !prefix_ok(p, &pm))
+		return false;
+	if (n_nh > KERNEL_MAX_NEXTHOPS)
+		n_nh = KERNEL_MAX_NEXTHOPS;
+	struct fib_dest *d = dest_get(f, &pm, n_nh > 0);
+	if (!d)
+		return n_nh == 0;
+	struct fib_cand *old = cand_find(d, source);
+	if (n_nh == 0) {
+		if (!old)
+			return true;
+		cand_unlink(d, old);
+		for (unsigned i = 0; i < old->n_nh; i++)
+			ref_drop(f, &old->ref[i]);
+		cand_free(old);
+		dest_mark(f, d);
+		if (source == FIB_SRC_STATIC)
+			nht_changed(f, &pm);
+		return true;
+	}
+	/* The new candidate is built whole and takes its references before the
+	 * old one lets go, so that shared entries are not freed and resolved
+	 * again. */
+	struct fib_cand *c = calloc(1, sizeof(*c));
+	struct fib_nexthop *cnh = calloc(n_nh, sizeof(*cnh));
+	struct fib_ref *ref = calloc(n_nh, sizeof(*ref));
+	if (!c || !cnh || !ref) {
+		free(c);
+		free(cnh);
+		free(ref);
+		dest_mark(f, d); /* freed by the next sync if left empty */
+		return false;
+	}
+	c->nh = cnh;
+	c->ref = ref;
+	c->dest = d;
+	c->source = source;
+	c->distance = distance ? distance : default_distance(source);
+	c->metric = source_metric(f, source);
+	if (src && (src->family == AF_INET || src->family == AF_INET6))
+		c->src = *src;
+	for (unsigned i = 0; i < n_nh; i++) {
+		cnh[i] = nh[i];
+		if (cnh[i].kind == KERNEL_NH_GATEWAY && cnh[i].gateway.family) {
+			if (!ref_take(f, c, &ref[c->n_nh], &cnh[i].gateway, cnh[i].ifindex)) {
+				for (unsigned j = 0; j < c->n_nh; j++)
+					ref_drop(f, &ref[j]);
+				cand_free(c);
+				dest_mark(f, d);
+				return false;
+			}
+		}
+		c->n_nh++;
+	}
+	if (old) {
+		cand_unlink(d, old);
+		for (unsigned i = 0; i < old->n_nh; i++)
+			ref_drop(f, &old->ref[i]);
+		cand_free(old);
+	}
+	cand_link(d, c);
+	dest_mark(f, d);
+	if (source == FIB_SRC_STATIC)
+		nht_changed(f, &pm);
+	return true;
+}
+
+static bool fnh_same(const struct fib_nexthop *a, const struct fib_nexthop *b)
+{
+	return a->kind == b->kind && a->ifindex == b->ifindex && ipaddr_same(&a->gateway, &b->gateway);
+}
+
+bool fib_underlay(struct fib *f, bool add, uint8_t kind, const struct prefix *p, uint32_t metric,
+		  const struct kernel_nexthop *nh, unsigned n_nh)
+{
+	struct prefix pm;
+	if ((kind != FIB_UL_CONNECTED && kind != FIB_UL_KERNEL) || !prefix_ok(p, &pm))
+		return false;
+	if (n_nh > KERNEL_MAX_NEXTHOPS)
+		n_nh = KERNEL_MAX_NEXTHOPS;
+	if (add && n_nh == 0)
+		return false;
+	uint8_t source = (uint8_t)(FIB_SRC_COUNT + kind);
+	struct fib_dest *d = dest_get(f, &pm, add);
+	if (!d)
+		return !add;
+	struct fib_cand *c = NULL;
+	for (struct fib_cand *x = d->cands; x; x = x->next) {
+		if (x->source != source || x->metric != metric)
+			continue;
+		if (kind == FIB_UL_CONNECTED && n_nh && x->n_nh && x->nh[0].ifindex != nh[0].ifindex)
+			continue;
+		c = x;
+		break;
+	}
+	if (!add) {
+		if (!c)
+			return true;
+		cand_unlink(d, c);
+		cand_free(c);
+		dest_mark(f, d);
+		nht_changed(f, &pm);
+		return true;
+	}
+	struct fib_nexthop *cnh = calloc(n_nh, sizeof(*cnh));
+	if (!cnh) {
+		dest_mark(f, d);
+		return false;
+	}
+	for (unsigned i = 0; i < n_nh; i++) {
+		cnh[i].kind = nh[i].kind;
+		cnh[i].ifindex = nh[i].ifindex;
+		if (nh[i].kind == KERNEL_NH_GATEWAY)
+			cnh[i].gateway = nh[i].gateway;
+	}
+	if (c) {
+		bool same = c->n_nh == n_nh;
+		for (unsigned i = 0; same && i < n_nh; i++)
+			same = fnh_same(&c->nh[i], &cnh[i]);
+		if (same) {
+			free(cnh);
+			return true; /* told again what it knew */
+		}
+		free(c->nh);
+		c->nh = cnh;
+		c->n_nh = (uint8_t)n_nh;
+	} else {
+		c = calloc(1, sizeof(*c));
+		if (!c) {
+			free(cnh);
+			dest_mark(f, d);
+			return false;
+		}
+		c->nh = cnh;
+		c->n_nh = (uint8_t)n_nh;
+		c->source = source;
+		c->metric = metric;
+		c->distance = kind == FIB_UL_KERNEL ? (uint8_t)(metric >> 24) : 0;
+		cand_link(d, c);
+	}
+	dest_mark(f, d);
+	nht_changed(f, &pm);
+	return true;
+}
+
+static void emit_remove(struct fib *f, const struct prefix *dp, uint32_t metric,
+			void (*remove)(void *ctx, const struct kernel_route_spec *r), void *ctx)
+{
+	struct kernel_route_spec *s = &f->spec;
+	s->dst = *dp;
+	s->table = f->o.table;
+	s->protocol = KERNEL_RTPROT_NVAD;
+	s->metric = metric;
+	memset(&s->src, 0, sizeof(s->src));
+	s->n_nh = 0;
+	remove(ctx, s);
+}
+
+static void sync_dest(struct fib *f, struct fib_dest *d,
+		      void (*install)(void *ctx, const struct kernel_route_spec *r),
+		      void (*remove)(void *ctx, const struct kernel_route_spec *r), void *ctx)
+{
+	struct prefix dp;
+	dest_prefix(d, &dp);
+	struct kernel_route_spec *s = &f->spec;
+	unsigned n = 0;
+	const struct fib_cand *best = dest_select(d, &dp, s->nh, &n);
+	struct fib_inst *keep = NULL;
+	if (best && !is_underlay(best->source)) {
+		uint64_t dg = route_digest(best->metric, &best->src, s->nh, n);
+		for (struct fib_inst *i = d->inst; i; i = i->next)
+			if (i->metric == best->metric)
+				keep = i;
+		bool write = true;
+		if (keep) {
+			write = keep->digest != dg;
+		} else if ((keep = calloc(1, sizeof(*keep)))) {
+			keep->metric = best->metric;
+			keep->next = d->inst;
+			d->inst = keep;
+			f->st.installed++;
+		}
+		if (keep) {
+			keep->digest = dg;
+			keep->adopted = false;
+		}
+		if (write) {
+			s->dst = dp;
+			s->table = f->o.table;
+			s->protocol = KERNEL_RTPROT_NVAD;
+			s->metric = best->metric;
+			s->src = best->src;
+			s->n_nh = (uint8_t)n;
+			install(ctx, s);
+		}
+	}
+	/* Then whatever else nvad holds for the prefix goes, but for routes
+	 * adopted at start that wait for the sweep. */
+	for (struct fib_inst **pp = &d->inst; *pp;) {
+		struct fib_inst *i = *pp;
+		if (i == keep || i->adopted) {
+			pp = &i->next;
+			continue;
+		}
+		*pp = i->next;
+		emit_remove(f, &dp, i->metric, remove, ctx);
+		free(i);
+		f->st.installed--;
+	}
+	if (!d->cands && !d->inst) {
+		ptrie_remove(trie_of_mut(f, dp.family), &d->node);
+		free(d);
+		f->st.prefixes--;
+	}
+}
+
+void fib_sync(struct fib *f, void (*install)(void *ctx, const struct kernel_route_spec *r),
+	      void (*remove)(void *ctx, const struct kernel_route_spec *r), void *ctx)
+{
+	struct fib_dest *d;
+	while ((d = f->dirty)) {
+		f->dirty = d->dirty_next;
+		d->dirty_next = NULL;
+		d->dirty = false;
+		sync_dest(f, d, install, remove, ctx);
+	}
+}
+
+bool fib_adopt(struct fib *f, const struct kernel_route_spec *r)
+{
+	struct prefix pm;
+	if (r->table != f->o.table || r->protocol != KERNEL_RTPROT_NVAD || !prefix_ok(&r->dst, &pm))
+		return true;
+	struct fib_dest *d = dest_get(f, &pm, true);
+	if (!d)
+		return false;
+	struct kernel_nexthop nh[KERNEL_MAX_NEXTHOPS];
+	unsigned n = 0;
+	for (unsigned i = 0; i < r->n_nh && i < KERNEL_MAX_NEXTHOPS; i++) {
+		struct kernel_nexthop k = knh_make(r->nh[i].kind, &r->nh[i].gateway, r->nh[i].ifindex);
+		k.weight = r->nh[i].weight ? r->nh[i].weight : 1;
+		knh_add(nh, &n, &k);
+	}
+	qsort(nh, n, sizeof(nh[0]), knh_qcmp);
+	struct fib_inst *i = d->inst;
+	while (i && i->metric != r->metric)
+		i = i->next;
+	if (!i) {
+		i = calloc(1, sizeof(*i));
+		if (!i) {
+			dest_mark(f, d);
+			return false;
+		}
+		i->metric = r->metric;
+		i->next = d->inst;
+		d->inst = i;
+		f->st.installed++;
+	}
+	i->digest = route_digest(r->metric, &r->src, nh, n);
+	i->adopted = true;
+	dest_mark(f, d);
+	return true;
+}
+
+static int sweep_fn(struct ptrie_node *n, void *arg)
+{
+	struct fib *f = arg;
+	struct fib_dest *d = dest_of(n);
+	bool any = false;
+	for (struct fib_inst *i = d->inst; i; i = i->next) {
+		any |= i->adopted;
+		i->adopted = false;
+	}
+	if (any)
+		dest_mark(f, d);
+	return 0;
+}
+
+void fib_sweep(struct fib *f)
+{
+	ptrie_walk(&f->t4, NULL, sweep_fn, f);
+	ptrie_walk(&f->t6, NULL, sweep_fn, f);
+}
+
+void fib_get_stats(const struct fib *f, struct fib_stats *out)
+{
+	*out = f->st;
+	out->nexthops = hset_count(&f->nhes);
+}
+
+struct walk_ctx {
+	void (*fn)(void *ctx, const struct fib_entry_view *e);
+	void *ctx;
+};
+
+static int walk_fn(struct ptrie_node *node, void *arg)
+{
+	const struct walk_ctx *w = arg;
+	const struct fib_dest *d = dest_of(node);
+	if (!d->cands)
+		return 0;
+	struct prefix dp;
+	dest_prefix(d, &dp);
+	struct kernel_nexthop sel[KERNEL_MAX_NEXTHOPS], res[KERNEL_MAX_NEXTHOPS];
+	unsigned n_sel = 0;
+	const struct fib_cand *best = dest_select(d, &dp, sel, &n_sel);
+	for (const struct fib_cand *c = d->cands; c; c = c->next) {
+		struct fib_entry_view v;
+		memset(&v, 0, sizeof(v));
+		v.prefix = &dp;
+		v.source = c->source;
+		v.distance = c->distance;
+		v.metric = c->metric;
+		v.selected = c == best;
+		v.n_nh = c->n_nh;
+		v.nh = c->nh;
+		unsigned n = 0;
+		if (is_underlay(c->source)) {
+			for (unsigned i = 0; i < c->n_nh; i++) {
+				res[n] = knh_make(c->nh[i].kind, &c->nh[i].gateway, c->nh[i].ifindex);
+				n++;
+			}
+			v.installed = true;
+		} else {
+			n = cand_resolved(c, &dp, res);
+			if (v.selected) {
+				uint64_t dg = route_digest(c->metric, &c->src, res, n);
+				for (const struct fib_inst *i = d->inst; i; i = i->next)
+					if (i->metric == c->metric && i->digest == dg)
+						v.installed = true;
+			}
+		}
+		v.n_resolved = n;
+		v.resolved = res;
+		w->fn(w->ctx, &v);
+	}
+	return 0;
+}
+
+void fib_walk(const struct fib *f, uint8_t family, void (*fn)(void *ctx, const struct fib_entry_view *e),
+	      void *ctx)
+{
+	const struct ptrie *t = trie_of(f, family);
+	if (!t)
+		return;
+	struct walk_ctx w = { fn, ctx };
+	ptrie_walk(t, NULL, walk_fn, &w);
+}
