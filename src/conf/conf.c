@@ -116,7 +116,49 @@ void conf_free(struct conf *c)
 	free(c->statics);
 	bgp_free(c->bgp);
 	policy_free(c);
+	for (size_t i = 0; i < c->nvad.n_vxlans; i++) {
+		free(c->nvad.vxlans[i].name);
+		free(c->nvad.vxlans[i].dev);
+		free(c->nvad.vxlans[i].addrs);
+	}
+	free(c->nvad.vxlans);
 	free(c);
+}
+
+/* ---------- nvad vxlan ---------- */
+
+const struct conf_vxlan *conf_vxlan_find(const struct conf *c, const char *name)
+{
+	for (size_t i = 0; c && i < c->nvad.n_vxlans; i++)
+		if (strcmp(c->nvad.vxlans[i].name, name) == 0)
+			return &c->nvad.vxlans[i];
+	return NULL;
+}
+
+static bool vx_str_eq(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static bool vx_has_addr(const struct conf_vxlan *v, const struct prefix *p)
+{
+	for (size_t i = 0; i < v->n_addrs; i++)
+		if (prefix_equal(&v->addrs[i], p))
+			return true;
+	return false;
+}
+
+bool conf_vxlan_equal(const struct conf_vxlan *a, const struct conf_vxlan *b)
+{
+	if (strcmp(a->name, b->name) != 0 || a->vni != b->vni || a->dstport != b->dstport ||
+	    a->mtu != b->mtu || !vx_str_eq(a->dev, b->dev) || a->n_addrs != b->n_addrs ||
+	    memcmp(&a->remote, &b->remote, sizeof a->remote) != 0 ||
+	    memcmp(&a->local, &b->local, sizeof a->local) != 0)
+		return false;
+	for (size_t i = 0; i < a->n_addrs; i++) /* addresses are unique on a line */
+		if (!vx_has_addr(b, &a->addrs[i]))
+			return false;
+	return true;
 }
 
 /* ---------- lookups ---------- */

@@ -365,13 +365,36 @@ struct conf_route_map {
 	size_t n;
 };
 
-/* ---- nvad's own statements (none yet). ----
+/* ---- nvad's own statements. ----
  * Statements that FRR does not have are written as `nvad ...` at the top
  * level; the parser's table has a place for them and this struct is where
- * their values go. Nothing is defined in this version. */
-struct conf_nvad_ext {
-	int reserved;
+ * their values go. */
+
+#define CONF_VXLAN_NAME_MAX 15     /* IFNAMSIZ - 1 */
+#define CONF_VXLAN_VNI_MAX 16777215u
+#define CONF_VXLAN_PORT_DEFAULT 4789 /* IANA; Linux's own default is 8472 */
+
+/* `nvad vxlan NAME vni N remote ADDR [local ADDR] [dstport N] [dev IFNAME]
+ * [mtu N] [address A/LEN...]`: a point-to-point VXLAN interface that nvad
+ * creates, keeps and removes itself (src/kernel/link.h). */
+struct conf_vxlan {
+	unsigned line;
+	char *name;            /* 1..15 characters, a valid interface name */
+	uint32_t vni;          /* 1..16777215 */
+	struct ipaddr remote;  /* unicast, IPv4 or IPv6 */
+	struct ipaddr local;   /* family 0 when absent; else remote's family */
+	uint16_t dstport;      /* CONF_VXLAN_PORT_DEFAULT when absent */
+	char *dev;             /* underlay interface, NULL when absent */
+	uint16_t mtu;          /* 0 when absent: the kernel's default */
+	struct prefix *addrs;  /* host part kept: an address with its length */
+	size_t n_addrs;
 };
+
+struct conf_nvad_ext {
+	struct conf_vxlan *vxlans; /* input order; names unique */
+	size_t n_vxlans;
+};
+
 
 /* ---- The whole configuration. ---- */
 struct conf {
@@ -428,6 +451,9 @@ const struct conf_aspath_list *conf_aspath_list_find(const struct conf *c, const
 const struct conf_community_list *conf_community_list_find(const struct conf *c, bool large,
 							   const char *name);
 const struct conf_route_map *conf_route_map_find(const struct conf *c, const char *name);
+const struct conf_vxlan *conf_vxlan_find(const struct conf *c, const char *name);
+/* Same interface, same parameters and addresses (in any order). */
+bool conf_vxlan_equal(const struct conf_vxlan *a, const struct conf_vxlan *b);
 
 /* A neighbor's session with what it inherits from its peer-group filled in,
  * and the global defaults (timers, connect retry, port) where nothing set
@@ -462,6 +488,13 @@ struct conf_policy_diff {
 	char *name; /* added, removed or changed */
 };
 
+enum conf_vxlan_change { CONF_VXLAN_ADDED, CONF_VXLAN_REMOVED, CONF_VXLAN_CHANGED };
+
+struct conf_vxlan_diff {
+	char *name; /* the interface's name */
+	enum conf_vxlan_change change;
+};
+
 struct conf_diff {
 	bool bgp_added, bgp_removed;  /* `router bgp` appeared or went away */
 	bool asn_changed;             /* a new instance: every session is reset */
@@ -477,6 +510,8 @@ struct conf_diff {
 	size_t n_neighbors;
 	struct conf_policy_diff *policies;
 	size_t n_policies;
+	struct conf_vxlan_diff *vxlans; /* `nvad vxlan` interfaces added, removed, changed */
+	size_t n_vxlans;
 	bool oom; /* an allocation failed: treat as "everything changed" */
 };
 

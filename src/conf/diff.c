@@ -1,7 +1,8 @@
 /* diff.c: conf_diff(), what a reload changes: neighbors added, removed,
  * reset (session parameters) or soft-reconfigured (policy and address-family
  * options), and which other parts changed. Pure: compares effective values
- * (peer-group inheritance and defaults resolved) and allocates the result. */
+ * (peer-group inheritance and defaults resolved) and allocates the result.
+ * `nvad vxlan` interfaces are compared by name: added, removed or changed. */
 #include "conf/conf.h"
 
 #include <stdlib.h>
@@ -395,6 +396,40 @@ static void policy_walk(const struct conf *c, const struct conf *a, const struct
 		policy_check(a, b, CONF_POL_ROUTE_MAP, c->route_maps[i].name, d);
 }
 
+/* ---------- nvad vxlan: by name ---------- */
+
+static void vxlan_push(struct conf_diff *d, const char *name, enum conf_vxlan_change ch)
+{
+	struct conf_vxlan_diff *v = realloc(d->vxlans, (d->n_vxlans + 1) * sizeof(*v));
+	if (!v) {
+		d->oom = true;
+		return;
+	}
+	d->vxlans = v;
+	v[d->n_vxlans].change = ch;
+	v[d->n_vxlans].name = strdup(name);
+	if (!v[d->n_vxlans].name) {
+		d->oom = true;
+		return;
+	}
+	d->n_vxlans++;
+}
+
+static void diff_vxlans(const struct conf *a, const struct conf *b, struct conf_diff *d)
+{
+	for (size_t i = 0; i < a->nvad.n_vxlans; i++) {
+		const struct conf_vxlan *x = &a->nvad.vxlans[i];
+		const struct conf_vxlan *y = conf_vxlan_find(b, x->name);
+		if (!y)
+			vxlan_push(d, x->name, CONF_VXLAN_REMOVED);
+		else if (!conf_vxlan_equal(x, y))
+			vxlan_push(d, x->name, CONF_VXLAN_CHANGED);
+	}
+	for (size_t i = 0; i < b->nvad.n_vxlans; i++)
+		if (!conf_vxlan_find(a, b->nvad.vxlans[i].name))
+			vxlan_push(d, b->nvad.vxlans[i].name, CONF_VXLAN_ADDED);
+}
+
 static const struct conf empty_conf;
 
 void conf_diff(const struct conf *old_c, const struct conf *new_c, struct conf_diff *d)
@@ -410,6 +445,7 @@ void conf_diff(const struct conf *old_c, const struct conf *new_c, struct conf_d
 	diff_neighbors(a, b, d);
 	policy_walk(a, a, b, d);
 	policy_walk(b, a, b, d);
+	diff_vxlans(a, b, d);
 }
 
 void conf_diff_free(struct conf_diff *d)
@@ -420,6 +456,9 @@ void conf_diff_free(struct conf_diff *d)
 	for (size_t i = 0; i < d->n_policies; i++)
 		free(d->policies[i].name);
 	free(d->policies);
+	for (size_t i = 0; i < d->n_vxlans; i++)
+		free(d->vxlans[i].name);
+	free(d->vxlans);
 	memset(d, 0, sizeof *d);
 }
 
@@ -427,7 +466,7 @@ bool conf_diff_empty(const struct conf_diff *d)
 {
 	bool any = d->bgp_added || d->bgp_removed || d->asn_changed || d->router_id_changed ||
 		   d->bgp_globals_changed || d->header_changed || d->statics_changed ||
-		   d->no_rib_changed || d->n_neighbors || d->n_policies || d->oom;
+		   d->no_rib_changed || d->n_neighbors || d->n_policies || d->n_vxlans || d->oom;
 	for (int f = 0; f < CONF_AF_COUNT; f++)
 		any = any || d->networks_changed[f] || d->redistribute_changed[f] ||
 		      d->maxpaths_changed[f];

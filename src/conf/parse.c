@@ -461,13 +461,213 @@ static enum pres cmd_end(struct pstate *ps, const struct toks *a, bool no)
 	return P_OK;
 }
 
-/* The place for nvad's own statements: `nvad ...` at the top level. None is
- * defined yet; a new one gets a table of its own here. */
+/* The place for nvad's own statements: `nvad ...` at the top level. Each
+ * one is a line of the table below ("nvad vxlan"); what no line matches
+ * comes here. */
 static enum pres cmd_nvad(struct pstate *ps, const struct toks *a, bool no)
 {
 	(void)no;
-	return perr(ps, "unknown nvad statement \"nvad %.64s\" (this version defines none)",
-		    a->v[0]);
+	return perr(ps, "unknown nvad statement \"nvad %.64s\" (nvad defines: vxlan)", a->v[0]);
+}
+
+/* ---------- nvad vxlan ---------- */
+
+/* The kernel's rule for an interface name (dev_valid_name): 1..15
+ * characters, not "." or "..", no '/', ':' or white space. */
+static bool ifname_valid(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > CONF_VXLAN_NAME_MAX || tok_is(s, ".") || tok_is(s, ".."))
+		return false;
+	return strpbrk(s, "/: \t") == NULL;
+}
+
+/* A unicast address: not unspecified, multicast or the IPv4 broadcast. */
+static bool ipaddr_unicast(const struct ipaddr *a)
+{
+	static const uint8_t zero[16];
+	if (a->family == AF_INET)
+		return memcmp(a->a, zero, 4) != 0 && (a->a[0] & 0xf0) != 0xe0 &&
+		       !(a->a[0] == 255 && a->a[1] == 255 && a->a[2] == 255 && a->a[3] == 255);
+	return memcmp(a->a, zero, 16) != 0 && a->a[0] != 0xff;
+}
+
+/* "ADDRESS/LEN" with the host part kept; LEN 1..32 or 1..128. */
+static bool addr_with_len(const char *s, struct prefix *p)
+{
+	const char *slash = strchr(s, '/');
+	char addr[IPADDR_STRLEN];
+	struct ipaddr a;
+	if (!slash || (size_t)(slash - s) >= sizeof addr || !prefix_parse(s, true, p) || p->len == 0)
+		return false;
+	memcpy(addr, s, (size_t)(slash - s));
+	addr[slash - s] = '\0';
+	if (!ipaddr_parse(addr, &a))
+		return false;
+	memcpy(p->a, a.a, sizeof p->a);
+	return true;
+}
+
+static const char *const vxlan_keywords[] = { "vni", "remote", "local", "dstport", "dev", "mtu",
+					      "address" };
+enum { VX_VNI, VX_REMOTE, VX_LOCAL, VX_DSTPORT, VX_DEV, VX_MTU, VX_ADDRESS, VX_NKEYS };
+
+static int vxlan_keyword(const char *s)
+{
+	for (int k = 0; k < VX_NKEYS; k++)
+		if (tok_is(s, vxlan_keywords[k]))
+			return k;
+	return -1;
+}
+
+static void vxlan_release(struct conf_vxlan *v)
+{
+	free(v->name);
+	free(v->dev);
+	free(v->addrs);
+}
+
+/* The addresses after `address`, up to the next keyword. */
+static enum pres vxlan_addresses(struct pstate *ps, struct conf_vxlan *v, const struct toks *a,
+				 size_t *i)
+{
+	size_t cap = v->n_addrs, first = *i;
+	for (; *i < a->n && vxlan_keyword(a->v[*i]) < 0; ++*i) {
+		struct prefix p;
+		char buf[IPADDR_STRLEN];
+		if (!addr_with_len(a->v[*i], &p))
+			return perr(ps, "nvad vxlan %s: address: expected ADDRESS/LENGTH (an IPv4 or "
+					"IPv6 address and its prefix length, 1 or more), found \"%.64s\"",
+				    v->name, a->v[*i]);
+		for (size_t k = 0; k < v->n_addrs; k++)
+			if (v->addrs[k].family == p.family &&
+			    memcmp(v->addrs[k].a, p.a, sizeof p.a) == 0) {
+				struct ipaddr x = { .family = p.family };
+				memcpy(x.a, p.a, sizeof x.a);
+				return perr(ps, "nvad vxlan %s: address %s is given twice", v->name,
+					    ipaddr_fmt(&x, buf, sizeof buf));
+			}
+		if (!vec_grow((void **)&v->addrs, &cap, v->n_addrs, sizeof(*v->addrs)))
+			return poom(ps);
+		v->addrs[v->n_addrs++] = p;
+	}
+	if (*i == first)
+		return perr(ps, "nvad vxlan %s: address: expected one or more ADDRESS/LENGTH",
+			    v->name);
+	return P_OK;
+}
+
+/* One keyword and its value; *i is past the keyword on entry. */
+static enum pres vxlan_option(struct pstate *ps, struct conf_vxlan *v, int key,
+			      const struct toks *a, size_t *i)
+{
+	const char *kw = vxlan_keywords[key];
+	if (key == VX_ADDRESS)
+		return vxlan_addresses(ps, v, a, i);
+	if (*i >= a->n || vxlan_keyword(a->v[*i]) >= 0)
+		return perr(ps, "nvad vxlan %s: %s: a value is missing", v->name, kw);
+	const char *w = a->v[(*i)++];
+	uint32_t n;
+	switch (key) {
+	case VX_VNI:
+		if (!tok_u32(w, 1, CONF_VXLAN_VNI_MAX, &v->vni))
+			return perr(ps, "nvad vxlan %s: vni: expected 1..%u, found \"%.64s\"", v->name,
+				    CONF_VXLAN_VNI_MAX, w);
+		return P_OK;
+	case VX_REMOTE:
+	case VX_LOCAL: {
+		struct ipaddr *x = key == VX_REMOTE ? &v->remote : &v->local;
+		if (!ipaddr_parse(w, x) || !ipaddr_unicast(x))
+			return perr(ps, "nvad vxlan %s: %s: expected a unicast IPv4 or IPv6 address, "
+					"found \"%.64s\"", v->name, kw, w);
+		return P_OK;
+	}
+	case VX_DSTPORT:
+		if (!tok_u32(w, 1, 65535, &n))
+			return perr(ps, "nvad vxlan %s: dstport: expected 1..65535, found \"%.64s\"",
+				    v->name, w);
+		v->dstport = (uint16_t)n;
+		return P_OK;
+	case VX_DEV:
+		if (!ifname_valid(w))
+			return perr(ps, "nvad vxlan %s: dev: \"%.64s\" is not a valid interface name "
+					"(1..15 characters, no '/' or ':')", v->name, w);
+		v->dev = xstrdup(ps, w);
+		return v->dev ? P_OK : poom(ps);
+	default: /* VX_MTU */
+		if (!tok_u32(w, 68, 65535, &n))
+			return perr(ps, "nvad vxlan %s: mtu: expected 68..65535, found \"%.64s\"",
+				    v->name, w);
+		v->mtu = (uint16_t)n;
+		return P_OK;
+	}
+}
+
+/* What the whole line must say, and what must not clash with the others. */
+static enum pres vxlan_check(struct pstate *ps, const struct conf_vxlan *v, const bool *seen)
+{
+	const struct conf_nvad_ext *x = &ps->c->nvad;
+	if (!seen[VX_VNI])
+		return perr(ps, "nvad vxlan %s: vni is missing (expected \"vni 1..%u\")", v->name,
+			    CONF_VXLAN_VNI_MAX);
+	if (!seen[VX_REMOTE])
+		return perr(ps, "nvad vxlan %s: remote is missing (the other end's address)",
+			    v->name);
+	if (v->dev && strcmp(v->dev, v->name) == 0)
+		return perr(ps, "nvad vxlan %s: dev must be another interface (the underlay)", v->name);
+	if (v->local.family && v->local.family != v->remote.family)
+		return perr(ps, "nvad vxlan %s: local and remote must be of the same family",
+			    v->name);
+	for (size_t k = 0; k < x->n_vxlans; k++) {
+		const struct conf_vxlan *o = &x->vxlans[k];
+		if (strcmp(o->name, v->name) == 0)
+			return perr(ps, "nvad vxlan %s: already defined at line %u", v->name, o->line);
+		if (o->vni == v->vni && o->dstport == v->dstport &&
+		    o->remote.family == v->remote.family)
+			return perr(ps, "nvad vxlan %s: VNI %u on port %u is already used by %s "
+					"(line %u); the kernel allows one interface for it",
+				    v->name, v->vni, v->dstport, o->name, o->line);
+	}
+	return P_OK;
+}
+
+static enum pres cmd_nvad_vxlan(struct pstate *ps, const struct toks *a, bool no)
+{
+	(void)no;
+	if (!ifname_valid(a->v[0]))
+		return perr(ps, "nvad vxlan: \"%.64s\" is not a valid interface name (1..15 "
+				"characters, no '/' or ':')", a->v[0]);
+	struct conf_vxlan v = { .line = ps->line, .dstport = CONF_VXLAN_PORT_DEFAULT };
+	bool seen[VX_NKEYS] = { false };
+	enum pres r = P_OK;
+	v.name = xstrdup(ps, a->v[0]);
+	if (!v.name)
+		return poom(ps);
+	for (size_t i = 1; i < a->n && r == P_OK;) {
+		int key = vxlan_keyword(a->v[i]);
+		if (key < 0)
+			r = perr(ps, "nvad vxlan %s: unexpected \"%.64s\" (expected vni, remote, local, "
+				     "dstport, dev, mtu or address)", v.name, a->v[i]);
+		else if (seen[key] && key != VX_ADDRESS)
+			r = perr(ps, "nvad vxlan %s: %s is given twice", v.name, a->v[i]);
+		else {
+			seen[key] = true;
+			i++;
+			r = vxlan_option(ps, &v, key, a, &i);
+		}
+	}
+	if (r == P_OK)
+		r = vxlan_check(ps, &v, seen);
+	struct conf_nvad_ext *x = &ps->c->nvad;
+	size_t cap = x->n_vxlans;
+	if (r == P_OK && !vec_grow((void **)&x->vxlans, &cap, x->n_vxlans, sizeof(*x->vxlans)))
+		r = poom(ps);
+	if (r != P_OK) {
+		vxlan_release(&v);
+		return r;
+	}
+	x->vxlans[x->n_vxlans++] = v;
+	return P_OK;
 }
 
 static const struct cmd core_cmds[] = {
@@ -478,6 +678,8 @@ static const struct cmd core_cmds[] = {
 	{ N_TOP, "ip route", true, 2, 4, cmd_ip_route, "PREFIX NEXTHOP|IFNAME|blackhole|Null0 [DISTANCE]", 0 },
 	{ N_TOP, "ipv6 route", true, 2, 4, cmd_ipv6_route, "PREFIX NEXTHOP|IFNAME|blackhole|Null0 [DISTANCE]", 0 },
 	{ N_TOP, "nvad", false, 1, ARGS_ANY, cmd_nvad, "...", 0 },
+	{ N_TOP, "nvad vxlan", false, 1, ARGS_ANY, cmd_nvad_vxlan,
+	  "NAME vni N remote ADDR [local ADDR] [dstport N] [dev IFNAME] [mtu N] [address A/LEN...]", 0 },
 	{ N_TOP, "end", false, 0, 0, cmd_end, "", 0 },
 	{ N_TOP, "exit", false, 0, 0, cmd_end, "", 0 },
 	{ N_VTY, "exec-timeout", true, 0, 2, cmd_vty_inner, "MINUTES [SECONDS]", 0 },

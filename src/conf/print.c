@@ -1,8 +1,9 @@
 /* print.c: conf_print(), the canonical text of a configuration, in the order
  * and layout of FRR 8.4's `show running-config` (vtysh's sections: header,
  * static routes, router bgp, prefix-lists, as-path lists, community lists,
- * route-maps, forwarding, line vty). Statements equal to their default for
- * the config's `frr version`/`frr defaults` are not printed, as FRR does. */
+ * route-maps, forwarding, line vty; then nvad's own `nvad ...` lines).
+ * Statements equal to their default for the config's `frr version`/`frr
+ * defaults` are not printed, as FRR does. */
 #include "conf/conf.h"
 
 #include <stdlib.h>
@@ -488,7 +489,36 @@ static void print_tail(const struct conf *c, struct strbuf *o)
 			strbuf_printf(o, " %s\n", c->line_vty->lines[i]);
 		strbuf_puts(o, "exit\n!\n");
 	}
-	strbuf_puts(o, "end\n");
+}
+
+/* ---------- nvad's own statements, after FRR's ---------- */
+
+static void print_vxlan(const struct conf_vxlan *v, struct strbuf *o)
+{
+	char buf[PREFIX_STRLEN];
+	strbuf_printf(o, "nvad vxlan %s vni %u remote %s", v->name, v->vni,
+		      ipaddr_fmt(&v->remote, buf, sizeof buf));
+	if (v->local.family)
+		strbuf_printf(o, " local %s", ipaddr_fmt(&v->local, buf, sizeof buf));
+	if (v->dstport != CONF_VXLAN_PORT_DEFAULT)
+		strbuf_printf(o, " dstport %u", v->dstport);
+	if (v->dev)
+		strbuf_printf(o, " dev %s", v->dev);
+	if (v->mtu)
+		strbuf_printf(o, " mtu %u", v->mtu);
+	if (v->n_addrs)
+		strbuf_puts(o, " address");
+	for (size_t i = 0; i < v->n_addrs; i++)
+		strbuf_printf(o, " %s", prefix_fmt(&v->addrs[i], buf, sizeof buf));
+	strbuf_puts(o, "\n");
+}
+
+static void print_nvad(const struct conf *c, struct strbuf *o)
+{
+	for (size_t i = 0; i < c->nvad.n_vxlans; i++)
+		print_vxlan(&c->nvad.vxlans[i], o);
+	if (c->nvad.n_vxlans)
+		strbuf_puts(o, "!\n");
 }
 
 void conf_print(const struct conf *c, struct strbuf *out)
@@ -504,4 +534,6 @@ void conf_print(const struct conf *c, struct strbuf *out)
 	print_community_lists(c, out);
 	print_route_maps(c, out);
 	print_tail(c, out);
+	print_nvad(c, out);
+	strbuf_puts(out, "end\n");
 }

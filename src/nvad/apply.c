@@ -182,6 +182,20 @@ bool nvad_apply(struct nvad *d, struct conf *conf, struct policy *pol, char *err
 			return false;
 		}
 	}
+	/* Tunnels first: static routes may point into them (P5: 169.254.0.x
+	 * over vxlan0). Their errors are logged; the rest still applies. */
+	if (!d->vxlans_read) {
+		kernel_link_owned(&d->vxlans);
+		d->vxlans_read = true;
+	}
+	struct kernel_link_result lr;
+	kernel_vxlan_apply(conf->nvad.vxlans, conf->nvad.n_vxlans, (const char *const *)d->vxlans.v,
+			   d->vxlans.n, &d->log, &lr);
+	kernel_names_free(&d->vxlans);
+	d->vxlans = lr.managed;
+	lr.managed = (struct kernel_names){ 0 };
+	kernel_link_result_free(&lr);
+
 	/* A new AS or router id is a new speaker. */
 	if (d->bgp && (!conf->bgp || d->conf->bgp->asn != conf->bgp->asn ||
 		       (conf->bgp && bgp_speaker_router_id(d->bgp) != sc.router_id))) {

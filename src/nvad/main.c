@@ -211,6 +211,7 @@ int main(int argc, char **argv)
 	bgp_speaker_free(d.bgp);
 	nvad_local_free(&d);
 	nvad_kernel_free(&d);
+	kernel_names_free(&d.vxlans); /* the interfaces stay, as the routes do */
 	ctl_server_close(d.ctl);
 	policy_free(d.policy);
 	conf_free(d.conf);

@@ -10,6 +10,7 @@
 #include "conf/conf.h"
 #include "ctl/ctl.h"
 #include "kernel/fib.h"
+#include "kernel/link.h"
 #include "kernel/netlink.h"
 #include "kernel/route.h"
 #include "policy/policy.h"
@@ -30,6 +31,8 @@ struct nvad {
 	struct kernel *kernel;   /* the kernel's routes and addresses, or NULL */
 	struct nvad_local *local; /* locally originated routes (local.c) */
 	struct nvad_kernel *k;    /* the FIB and its writer (kernel.c) */
+	struct kernel_names vxlans; /* the VXLAN interfaces nvad manages */
+	bool vxlans_read;         /* those of a previous run were looked up */
 };
 
 /* Reads and checks a configuration file: the model and its compiled policy,

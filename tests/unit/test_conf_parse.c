@@ -114,6 +114,42 @@ static void chk_asdot(const struct conf *c)
 	assert_int_equal(nbr(c, "10.0.0.1")->s.remote_as, 4294967295u);
 }
 
+static void chk_vxlan(const struct conf *c)
+{
+	char buf[64];
+	assert_int_equal(c->nvad.n_vxlans, 3);
+	const struct conf_vxlan *v = conf_vxlan_find(c, "vxlan0");
+	assert_non_null(v);
+	assert_ptr_equal(v, &c->nvad.vxlans[0]);
+	assert_int_equal(v->line, 2);
+	assert_int_equal(v->vni, 77);
+	assert_string_equal(ipaddr_fmt(&v->remote, buf, sizeof buf), "10.100.0.4");
+	assert_int_equal(v->local.family, 0);
+	assert_int_equal(v->dstport, 4789);
+	assert_string_equal(v->dev, "eth0");
+	assert_int_equal(v->mtu, 1450);
+	assert_int_equal(v->n_addrs, 1);
+	assert_string_equal(prefix_fmt(&v->addrs[0], buf, sizeof buf), "169.254.0.1/24"); /* host part kept */
+	v = conf_vxlan_find(c, "vx-6");
+	assert_non_null(v);
+	assert_int_equal(v->vni, 16777215);
+	assert_int_equal(v->remote.family, AF_INET6);
+	assert_string_equal(ipaddr_fmt(&v->remote, buf, sizeof buf), "2001:db8::2");
+	assert_string_equal(ipaddr_fmt(&v->local, buf, sizeof buf), "2001:db8::1");
+	assert_int_equal(v->dstport, 8472);
+	assert_null(v->dev);
+	assert_int_equal(v->mtu, 0);
+	assert_int_equal(v->n_addrs, 3); /* `address` repeated and with several values */
+	assert_string_equal(prefix_fmt(&v->addrs[0], buf, sizeof buf), "fd00::1/64");
+	assert_string_equal(prefix_fmt(&v->addrs[1], buf, sizeof buf), "10.9.9.9/31");
+	assert_string_equal(prefix_fmt(&v->addrs[2], buf, sizeof buf), "10.8.0.1/32");
+	v = conf_vxlan_find(c, "v1");
+	assert_non_null(v);
+	assert_int_equal(v->vni, 1);
+	assert_int_equal(v->n_addrs, 0);
+	assert_null(conf_vxlan_find(c, "vxlan1"));
+}
+
 static void chk_defaults_traditional_84(const struct conf *c)
 {
 	/* no frr version: FRR 8.4 traditional */
@@ -423,6 +459,13 @@ static const struct form_case form_cases[] = {
 	  "  neighbor 10.0.0.2 route-map M in\n neighbor 10.0.0.3 remote-as 65003\n"
 	  "ip prefix-list X permit any\nroute-map M permit 10\nip prefix-list X permit 10.0.0.0/8\n",
 	  chk_fallback },
+	{ "nvad vxlan",
+	  "hostname vm-hub00\nnvad vxlan vxlan0 vni 77 remote 10.100.0.4 dstport 4789 dev eth0 mtu 1450 "
+	  "address 169.254.0.1/24\nip route 10.100.0.0/16 169.254.0.2\n"
+	  "nvad vxlan vx-6 address fd00::1/64 10.9.9.9/31 dstport 8472 vni 16777215 "
+	  "remote 2001:DB8::2 local 2001:db8::1 address 10.8.0.1/32\n"
+	  "router bgp 1\nnvad vxlan v1 vni 1 remote 10.0.0.1\n",
+	  chk_vxlan },
 };
 
 static void test_forms(void **state)
@@ -508,6 +551,42 @@ static const struct error_case error_cases[] = {
 	{ "nvad frobnicate\n", 1, { "nvad statement" } },
 	{ "hostname a\n\nip route 10.0.0.0/8 10.0.0.1 foo bar\n", 3, { "t.conf:3:" } },
 	{ "router bgp 1\n neighbor 1.2.3.4 peer-group\n", 2, { "cannot be an address" } },
+	{ "nvad vxlan\n", 1, { "nvad vxlan", "NAME vni N remote ADDR" } },
+	{ "nvad vxlan vxlan0 vni 0 remote 10.0.0.1\n", 1, { "vxlan0", "vni", "1..16777215" } },
+	{ "nvad vxlan vxlan0 vni 16777216 remote 10.0.0.1\n", 1, { "vni", "\"16777216\"" } },
+	{ "nvad vxlan vxlan0 vni x remote 10.0.0.1\n", 1, { "vni", "\"x\"" } },
+	{ "nvad vxlan a234567890123456 vni 7 remote 10.0.0.1\n", 1,
+	  { "\"a234567890123456\"", "not a valid interface name", "1..15" } },
+	{ "nvad vxlan a/b vni 7 remote 10.0.0.1\n", 1, { "not a valid interface name" } },
+	{ "nvad vxlan vxlan0 vni 7 remote 10.0.0.1\nhostname h\nnvad vxlan vxlan0 vni 8 remote 10.0.0.2\n",
+	  3, { "t.conf:3: ", "vxlan0", "already defined at line 1" } },
+	{ "nvad vxlan vxlan0 vni 7 remote 10.0.0.1\nnvad vxlan vxlan1 vni 7 remote 10.0.0.2\n", 2,
+	  { "vxlan1", "VNI 7 on port 4789", "vxlan0 (line 1)" } },
+	{ "nvad vxlan vxlan0 vni 7 remote 10.0.0.1 address 169.254.0.1\n", 1,
+	  { "vxlan0: address", "ADDRESS/LENGTH", "\"169.254.0.1\"" } },
+	{ "nvad vxlan vxlan0 vni 7 remote 10.0.0.1 address 169.254.0.300/24\n", 1, { "address", "169.254.0.300" } },
+	{ "nvad vxlan vxlan0 vni 7 remote 10.0.0.1 address 10.0.0.1/33\n", 1, { "address", "10.0.0.1/33" } },
+	{ "nvad vxlan vxlan0 vni 7 remote 10.0.0.1 address\n", 1, { "address", "one or more" } },
+	{ "nvad vxlan vxlan0 vni 7 remote 10.0.0.1 address 10.1.1.1/24 address 10.1.1.1/16\n", 1,
+	  { "address 10.1.1.1 is given twice" } },
+	{ "nvad vxlan vxlan0 vni 7 remote 10.0.0.256\n", 1, { "remote", "unicast", "\"10.0.0.256\"" } },
+	{ "nvad vxlan vxlan0 vni 7 remote 239.1.1.1\n", 1, { "remote", "unicast" } },
+	{ "nvad vxlan vxlan0 vni 7 remote 0.0.0.0\n", 1, { "remote", "unicast" } },
+	{ "nvad vxlan vxlan0 vni 7 remote 10.0.0.1 local 2001:db8::1\n", 1, { "same family" } },
+	{ "nvad vxlan vxlan0 vni 7\n", 1, { "vxlan0", "remote is missing" } },
+	{ "nvad vxlan vxlan0 remote 10.0.0.1\n", 1, { "vxlan0", "vni is missing" } },
+	{ "nvad vxlan vxlan0 vni 7 vni 8 remote 10.0.0.1\n", 1, { "vni is given twice" } },
+	{ "nvad vxlan vxlan0 vni 7 remote 10.0.0.1 dstport 0\n", 1, { "dstport", "1..65535" } },
+	{ "nvad vxlan vxlan0 vni 7 remote 10.0.0.1 mtu 67\n", 1, { "mtu", "68..65535" } },
+	{ "nvad vxlan vxlan0 vni 7 remote 10.0.0.1 mtu\n", 1, { "mtu", "a value is missing" } },
+	{ "nvad vxlan vxlan0 vni 7 remote 10.0.0.1 dev mtu 1400\n", 1, { "dev", "a value is missing" } },
+	{ "nvad vxlan vxlan0 vni 7 remote 10.0.0.1 dev a:b\n", 1, { "dev", "not a valid interface name" } },
+	{ "nvad vxlan vxlan0 vni 7 remote 10.0.0.1 ttl 5\n", 1, { "unexpected \"ttl\"" } },
+	{ "no nvad vxlan vxlan0\n", 1, { "\"no nvad vxlan\" is not supported" } },
+	{ "nvad vxlan vxlan0 vni 7 remote 10.0.0.1 dev vxlan0\n", 1, { "dev must be another interface" } },
+	{ "nvad vxlan vxlan0 vni 7 remote 10.0.0.1\nnvad vxlan vx6 vni 7 remote 2001:db8::1\n"
+	  "nvad vxlan vxlan1 vni 7 remote 10.0.0.2 dstport 8472\nnvad vxlan vxlan2 vni 7 remote 10.0.0.3\n", 4,
+	  { "vxlan2", "VNI 7 on port 4789", "vxlan0 (line 1)" } },
 };
 
 static void test_errors(void **state)
@@ -722,10 +801,66 @@ static void test_warnings(void **state)
 	conf_free(c);
 }
 
+/* ---------- nvad vxlan on reload: conf_diff by name ---------- */
+
+struct vxlan_diff_case {
+	const char *old_text, *new_text;
+	const char *name; /* NULL: no change */
+	enum conf_vxlan_change change;
+};
+
+#define VX0 "nvad vxlan vxlan0 vni 77 remote 10.100.0.4 dev eth0 mtu 1450 address 169.254.0.1/24 fd00::1/64\n"
+
+static const struct vxlan_diff_case vxlan_diff_cases[] = {
+	{ VX0, VX0, NULL, 0 },
+	{ VX0, "nvad vxlan vxlan0 dev eth0 remote 10.100.0.4 vni 77 mtu 1450 address fd00::1/64 "
+	       "address 169.254.0.1/24 dstport 4789\n", NULL, 0 },
+	{ "", VX0, "vxlan0", CONF_VXLAN_ADDED },
+	{ VX0, "hostname h\n", "vxlan0", CONF_VXLAN_REMOVED },
+	{ VX0, "nvad vxlan vxlan0 vni 78 remote 10.100.0.4 dev eth0 mtu 1450 address 169.254.0.1/24 fd00::1/64\n",
+	  "vxlan0", CONF_VXLAN_CHANGED },
+	{ VX0, "nvad vxlan vxlan0 vni 77 remote 10.100.0.4 dev eth0 address 169.254.0.1/24 fd00::1/64\n",
+	  "vxlan0", CONF_VXLAN_CHANGED },
+	{ VX0, "nvad vxlan vxlan0 vni 77 remote 10.100.0.4 dev eth0 mtu 1450 address 169.254.0.1/16 fd00::1/64\n",
+	  "vxlan0", CONF_VXLAN_CHANGED },
+	{ VX0, "nvad vxlan vxlan0 vni 77 remote 10.100.0.4 dev eth0 mtu 1450 address 169.254.0.1/24 fd00::1/64 "
+	       "local 10.0.0.4\n", "vxlan0", CONF_VXLAN_CHANGED },
+	{ VX0, "nvad vxlan vxlan0 vni 77 remote 10.100.0.4 mtu 1450 address 169.254.0.1/24 fd00::1/64\n",
+	  "vxlan0", CONF_VXLAN_CHANGED },
+};
+
+static void test_vxlan_diff(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof vxlan_diff_cases / sizeof vxlan_diff_cases[0]; i++) {
+		const struct vxlan_diff_case *vc = &vxlan_diff_cases[i];
+		print_message("case %zu\n", i);
+		struct conf *a = parse(vc->old_text), *b = parse(vc->new_text);
+		struct conf_diff d;
+		conf_diff(a, b, &d);
+		if (!vc->name) {
+			assert_int_equal(d.n_vxlans, 0);
+			assert_true(conf_diff_empty(&d));
+		} else {
+			assert_int_equal(d.n_vxlans, 1);
+			assert_string_equal(d.vxlans[0].name, vc->name);
+			assert_int_equal(d.vxlans[0].change, vc->change);
+			assert_false(conf_diff_empty(&d));
+		}
+		conf_diff_free(&d);
+		conf_diff(NULL, b, &d); /* from no configuration: every interface is added */
+		assert_int_equal(d.n_vxlans, b->nvad.n_vxlans);
+		conf_diff_free(&d);
+		conf_free(a);
+		conf_free(b);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_forms),
+		cmocka_unit_test(test_vxlan_diff),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_all_errors_reported),
 		cmocka_unit_test(test_hostile),

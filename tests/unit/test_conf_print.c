@@ -167,6 +167,16 @@ static const struct print_case print_cases[] = {
 	  " set as-path exclude all\n set ip next-hop 10.0.0.1\n set src 2001:db8::1\n continue 20\n",
 	  NULL },
 	{ "no-rib and asdot", "bgp no-rib\nrouter bgp 1.1\n", "bgp no-rib\n!\nrouter bgp 65537\nexit\n!\nend\n" },
+	{ "nvad vxlan: the P5 tunnel, after FRR's sections, defaults left out",
+	  "nvad vxlan vxlan0 address 169.254.0.1/24 mtu 1450 dev eth0 dstport 4789 remote 10.100.0.4 vni 77\n"
+	  "frr version 8.3.1\nhostname vm-hub00\nip route 10.100.0.0/16 169.254.0.2\nline vty\n",
+	  "frr version 8.3.1\nhostname vm-hub00\n!\nip route 10.100.0.0/16 169.254.0.2\n!\nline vty\nexit\n!\n"
+	  "nvad vxlan vxlan0 vni 77 remote 10.100.0.4 dev eth0 mtu 1450 address 169.254.0.1/24\n!\nend\n" },
+	{ "nvad vxlan: IPv6, several, addresses in input order",
+	  "nvad vxlan b vni 5 remote 2001:DB8:0::2 local 2001:db8::1 dstport 8472 address fd00::1/64 "
+	  "address 10.0.0.1/31 10.0.0.9/32\nnvad vxlan a vni 6 remote 10.0.0.2\n",
+	  "!\nnvad vxlan b vni 5 remote 2001:db8::2 local 2001:db8::1 dstport 8472 address fd00::1/64 "
+	  "10.0.0.1/31 10.0.0.9/32\nnvad vxlan a vni 6 remote 10.0.0.2\n!\nend\n" },
 };
 
 static void test_print_cases(void **state)
