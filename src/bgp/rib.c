@@ -189,6 +189,7 @@ static void path_set(struct bgp_speaker *s, struct rib_dest *d, uint16_t slot, u
 	if (p) {
 		changed = p->attrs != attrs || p->weight != weight;
 		p->weight = weight;
+		p->flags &= (uint8_t)~PATH_F_STALE; /* sent again: fresh */
 		if (p->attrs)
 			bgp_attr_unref(&r->attrs, p->attrs);
 		if (p->raw)
@@ -391,6 +392,8 @@ void rib_update(struct bgp_peer *p, const struct bgp_update *u)
 			peer_log(p, LOG_LVL_INFO, "End-of-RIB received for %s",
 				 f == BGP_FAM_IPV4 ? "IPv4 unicast" : "IPv6 unicast");
 		p->af[f].eor_received = true;
+		if (p->gr_stale)
+			rib_flush_stale(p, f);
 		if (s->event_fn) {
 			struct bgp_speaker_event ev = { .type = BGP_EVENT_EOR, .peer = &p->cfg.addr };
 			s->event_fn(s->event_ctx, &ev);
@@ -423,10 +426,14 @@ void rib_update(struct bgp_peer *p, const struct bgp_update *u)
 
 void rib_peer_up(struct bgp_peer *p)
 {
+	if (p->gr_stale) /* the peer is back: its stale routes wait for its End-of-RIB */
+		loop_timer_set(p->s->loop, &p->gr_timer, BGP_STALE_WAIT_MS);
 	for (int f = 0; f < BGP_FAM_COUNT; f++) {
 		struct bgp_peer_af *af = &p->af[f];
 		af->eor_received = af->eor_sent = false;
-		af->pfx_received = af->pfx_accepted = af->pfx_sent = 0;
+		if (!p->gr_stale)
+			af->pfx_received = af->pfx_accepted = 0;
+		af->pfx_sent = 0;
 		af->walking = af->negotiated;
 		af->walk_started = false;
 		af->max_prefix_warned = false;
@@ -435,8 +442,9 @@ void rib_peer_up(struct bgp_peer *p)
 	loop_task_queue(p->s->loop, &p->out_task);
 }
 
-/* Drops every path learned from the peer and forgets what was sent to it. */
-void rib_peer_down(struct bgp_peer *p)
+/* Forgets what was sent to the peer, and (unless keep) drops its paths, or
+ * marks them stale. */
+static void peer_down_walk(struct bgp_peer *p, bool keep)
 {
 	struct bgp_speaker *s = p->s;
 	adjout_peer_reset(p);
@@ -450,12 +458,66 @@ void rib_peer_down(struct bgp_peer *p)
 				bgp_attr_unref(&s->rib.attrs, d->adv[p->slot]);
 				d->adv[p->slot] = NULL;
 			}
+			struct rib_path *path = *path_slot(d, p->slot, 0);
+			if (keep && path && (p->gr_afs & (1u << f))) {
+				path->flags |= PATH_F_STALE;
+				continue;
+			}
 			if (!path_del(s, d, p->slot, 0))
 				rib_dest_maybe_free(&s->rib, d);
 		}
-		p->af[f].pfx_received = p->af[f].pfx_accepted = p->af[f].pfx_sent = 0;
+		if (!keep || !(p->gr_afs & (1u << f)))
+			p->af[f].pfx_received = p->af[f].pfx_accepted = 0;
+		p->af[f].pfx_sent = 0;
 		p->af[f].walking = false;
 	}
+}
+
+void rib_peer_stale(struct bgp_peer *p)
+{
+	peer_down_walk(p, true);
+	p->gr_stale = true;
+}
+
+void rib_flush_stale(struct bgp_peer *p, uint8_t fam)
+{
+	struct bgp_speaker *s = p->s;
+	for (int f = 0; f < BGP_FAM_COUNT; f++) {
+		if (fam != BGP_FAM_COUNT && f != fam)
+			continue;
+		struct ptrie_iter it;
+		struct ptrie_node *n;
+		ptrie_iter_init(&it, &s->rib.trie[f]);
+		while ((n = ptrie_iter_next(&it))) {
+			struct rib_dest *d = dest_of(n);
+			struct rib_path *path = *path_slot(d, p->slot, 0);
+			if (path && (path->flags & PATH_F_STALE))
+				drop_path(p, (uint8_t)f, d);
+		}
+	}
+	if (fam == BGP_FAM_COUNT || !p->est) {
+		p->gr_stale = false;
+		loop_timer_stop(s->loop, &p->gr_timer);
+		return;
+	}
+	/* Stale paths remain only in families whose End-of-RIB is awaited. */
+	bool waiting = false;
+	for (int f = 0; f < BGP_FAM_COUNT; f++)
+		waiting |= p->af[f].negotiated && !p->af[f].eor_received;
+	if (!waiting) {
+		p->gr_stale = false;
+		loop_timer_stop(s->loop, &p->gr_timer);
+	}
+}
+
+/* Drops every path learned from the peer and forgets what was sent to it. */
+void rib_peer_down(struct bgp_peer *p)
+{
+	if (p->gr_stale) {
+		p->gr_stale = false;
+		loop_timer_stop(p->s->loop, &p->gr_timer);
+	}
+	peer_down_walk(p, false);
 }
 
 /* clear ip bgp X soft in, with soft-reconfiguration inbound: the kept

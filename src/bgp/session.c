@@ -508,6 +508,12 @@ static void handle_open(struct bgp_conn *c, const uint8_t *body, size_t len)
 	p->ext_msg = (o.caps.have & BGP_CAPB_EXT_MSG) != 0;
 	p->route_refresh = (o.caps.have & (BGP_CAPB_ROUTE_REFRESH | BGP_CAPB_ROUTE_REFRESH_OLD)) != 0;
 	p->enhanced_rr = (o.caps.have & BGP_CAPB_ENHANCED_RR) != 0;
+	p->gr_time = (o.caps.have & BGP_CAPB_GR) ? o.caps.gr_time : 0;
+	p->gr_afs = 0;
+	for (unsigned i = 0; i < o.caps.n_gr; i++)
+		if ((o.caps.gr[i].afi == BGP_AFI_IPV4 || o.caps.gr[i].afi == BGP_AFI_IPV6) &&
+		    o.caps.gr[i].safi == BGP_SAFI_UNICAST)
+			p->gr_afs |= (uint8_t)(1u << family_of_afi(o.caps.gr[i].afi));
 	memcpy(p->remote_hostname, o.caps.hostname, sizeof(p->remote_hostname) - 1);
 	p->remote_hostname[sizeof(p->remote_hostname) - 1] = '\0';
 	for (int f = 0; f < BGP_FAM_COUNT; f++) {
@@ -776,7 +782,19 @@ static void session_up(struct bgp_conn *c)
 	rib_peer_up(p);
 }
 
-static void session_down(struct bgp_conn *c)
+/* Graceful restart as helper: the peer's routes outlive a session whose
+ * connection broke without a NOTIFICATION (the peer's process restarted),
+ * when the peer announced the capability; for its restart time. */
+static void gr_expired(struct loop_timer *t)
+{
+	struct bgp_peer *p = t->ctx;
+	if (!p->gr_stale)
+		return;
+	peer_log(p, LOG_LVL_NOTICE, "graceful restart: restart time over; stale routes removed");
+	rib_flush_stale(p, BGP_FAM_COUNT);
+}
+
+static void session_down(struct bgp_conn *c, bool graceful)
 {
 	struct bgp_peer *p = c->peer;
 	if (p->est != c)
@@ -787,6 +805,15 @@ static void session_down(struct bgp_conn *c)
 	if (p->s->cfg.log_neighbor_changes)
 		peer_log(p, LOG_LVL_NOTICE, "session down: %s", p->last_reset);
 	session_event(p, BGP_ST_IDLE);
+	/* Only the families the peer listed in its capability (RFC 4724 4.2):
+	 * a helper-only speaker lists none. */
+	if (graceful && p->gr_time && p->gr_afs) {
+		peer_log(p, LOG_LVL_NOTICE, "graceful restart: keeping its routes for %u s",
+			 p->gr_time);
+		rib_peer_stale(p);
+		loop_timer_set(p->s->loop, &p->gr_timer, (uint64_t)p->gr_time * 1000);
+		return;
+	}
 	rib_peer_down(p);
 }
 
@@ -818,7 +845,7 @@ static void conn_event(struct bgp_conn *c, uint8_t ev, const struct bgp_notify *
 		loop_timer_stop(loop, &c->keepalive_timer);
 	}
 	if (a & BGP_FA_DOWN)
-		session_down(c);
+		session_down(c, ev == BGP_EV_TCP_FAILED);
 	if (a & BGP_FA_CLOSE)
 		conn_close(c);
 	if (a & BGP_FA_RETRY_COUNT)
@@ -876,6 +903,7 @@ void session_init(struct bgp_peer *p)
 	conn_init(&p->conn[0], p, true);
 	conn_init(&p->conn[1], p, false);
 	p->connect_retry = (struct loop_timer){ .cb = connect_retry_due, .ctx = p };
+	p->gr_timer = (struct loop_timer){ .cb = gr_expired, .ctx = p };
 }
 
 void session_hold_down(struct bgp_peer *p, uint32_t seconds)
@@ -903,6 +931,8 @@ void session_stop(struct bgp_peer *p, uint8_t subcode, const char *why)
 {
 	snprintf(p->last_reset, sizeof(p->last_reset), "%s", why);
 	loop_timer_stop(p->s->loop, &p->connect_retry);
+	if (p->gr_stale && !p->est)
+		rib_peer_down(p); /* stopped by us: its stale routes go too */
 	for (int i = 0; i < 2; i++) {
 		struct bgp_conn *c = &p->conn[i];
 		if (c->state >= BGP_ST_OPENSENT && conn_open(c)) {
@@ -911,7 +941,7 @@ void session_stop(struct bgp_peer *p, uint8_t subcode, const char *why)
 			send_notification(c, &n);
 		}
 		if (c->state == BGP_ST_ESTABLISHED)
-			session_down(c);
+			session_down(c, false);
 		conn_close(c);
 		c->state = BGP_ST_IDLE;
 	}

@@ -211,7 +211,7 @@ static void row_text(struct strbuf *out, const char *status, const struct prefix
 
 static void path_status(const struct bgp_speaker *s, const struct rib_path *p, char st[4])
 {
-	st[0] = '*';
+	st[0] = (p->flags & PATH_F_STALE) ? 'S' : '*'; /* FRR: stale shows in place of valid */
 	st[1] = (p->flags & PATH_F_BEST) ? '>' : (p->flags & PATH_F_MULTIPATH) ? '=' : ' ';
 	st[2] = path_internal(s, p) ? 'i' : ' ';
 	st[3] = '\0';
@@ -271,6 +271,8 @@ static struct json_object *path_json_brief(const struct bgp_speaker *s, const st
 	struct json_object *o = json_object_new_object();
 	char buf[PREFIX_STRLEN], addr[INET6_ADDRSTRLEN];
 	add_true(o, "valid");
+	if (p->flags & PATH_F_STALE)
+		add_true(o, "stale");
 	if (p->flags & PATH_F_MULTIPATH)
 		add_true(o, "multipath");
 	if (p->flags & PATH_F_BEST) {
@@ -513,6 +515,8 @@ static struct json_object *path_json_detail(const struct bgp_speaker *s, const s
 	if (w)
 		add_int(o, "weight", w);
 	add_true(o, "valid");
+	if (p->flags & PATH_F_STALE)
+		add_true(o, "stale");
 	add_int(o, "version", (int64_t)dest_version(d));
 	if (!peer) {
 		add_true(o, "sourced");

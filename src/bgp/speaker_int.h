@@ -19,6 +19,7 @@
 #define BGP_OUT_HIGH_WATER (256 * 1024)    /* stop building updates above this */
 #define BGP_MAX_PEERS 1024
 #define BGP_SCRATCH_SIZE BGP_UPDATE_SCRATCH_SIZE(BGP_MAX_EXT_MSG)
+#define BGP_STALE_WAIT_MS (360 * 1000) /* End-of-RIB awaited after a restart (FRR's stalepath-time) */
 
 /* Bytes waiting to be sent: p[head..len). */
 struct bgp_obuf {
@@ -71,6 +72,12 @@ struct bgp_peer {
 	struct loop_timer connect_retry;
 	unsigned retry_count;
 	bool held_down;            /* cut by maximum-prefix: no restart until cleared */
+	/* Graceful restart, as helper (RFC 4724): what the peer's OPEN said, and
+	 * its routes kept as stale while it restarts. */
+	uint16_t gr_time;          /* the peer's restart time, 0: no capability */
+	uint8_t gr_afs;            /* families it listed in the capability */
+	bool gr_stale;             /* stale paths of the peer are in the RIB */
+	struct loop_timer gr_timer;
 	/* Negotiated on the established connection. */
 	bool as4, ext_msg, route_refresh, enhanced_rr;
 	uint32_t remote_id;
@@ -106,6 +113,7 @@ struct rib_path {
 
 #define PATH_F_BEST 0x01
 #define PATH_F_MULTIPATH 0x02
+#define PATH_F_STALE 0x04 /* kept for a restarting peer (graceful restart) */
 
 struct rib_dest {
 	struct rib_path *paths;
@@ -192,6 +200,13 @@ void rib_dest_maybe_free(struct bgp_rib *r, struct rib_dest *d);
 void rib_dest_prefix(const struct rib_dest *d, struct prefix *out);
 void rib_peer_up(struct bgp_peer *p);
 void rib_peer_down(struct bgp_peer *p);
+/* The peer went down uncleanly and can restart gracefully: its paths stay,
+ * marked stale, until it sends them again and End-of-RIB, or the restart
+ * time runs out. */
+void rib_peer_stale(struct bgp_peer *p);
+/* Removes the stale paths of the peer in one family (all families: fam
+ * BGP_FAM_COUNT). */
+void rib_flush_stale(struct bgp_peer *p, uint8_t fam);
 void rib_soft_in(struct bgp_peer *p);
 /* The facts best path selection compares, for one path of a destination. */
 void rib_path_cand(const struct bgp_speaker *s, uint8_t fam, const struct rib_path *path,

@@ -1,7 +1,22 @@
-/* route.c: the batched route writer: route messages are encoded back to back
- * in one buffer and go out in one send when it fills; the kernel answers only
- * failures (no NLM_F_ACK asked), named back through a ring of sequence
- * numbers. Also the blocking dump that reads routes of a protocol back. */
+/* route.c: the batched route writer (route messages back to back in one
+ * buffer, one send per full buffer, failures named back by sequence number)
+ * and the blocking dump that reads routes of a protocol back.
+ *
+ * Choices:
+ * - No NLM_F_ACK: the kernel answers only the messages it refuses, with an
+ *   NLMSG_ERROR carrying the failing message's sequence number; a ring of
+ *   (seq -> prefix) names them. NETLINK_CAP_ACK keeps answers small,
+ *   NETLINK_EXT_ACK adds the kernel's reason to the log line.
+ * - rtnetlink handles a whole batch inside the sendto, so the answers are
+ *   read right after each send (as well as from the loop): the receive
+ *   buffer then needs room for one batch's answers only, and the ring for
+ *   one batch's messages. A receive overflow (ENOBUFS) is reported.
+ * - Replace is NLM_F_CREATE | NLM_F_REPLACE for both families, multipath
+ *   included: on current kernels an IPv6 replace swaps the whole sibling set
+ *   (single <-> multipath <-> blackhole <-> interface; checked by
+ *   test_kernel_route), so no delete-then-add is needed.
+ * - A delete names prefix, table, protocol and metric, with scope NOWHERE
+ *   and no next hops: it removes nvad's route whatever it points to. */
 #include "route.h"
 
 #include <errno.h>
@@ -120,8 +135,10 @@ static void report(struct kernel_writer *w, uint32_t seq, int err, const char *w
 	log_info(w->log, "kernel: %s %s refused: %s%s%s%s", known && p->del ? "delete of" : "route",
 		 pfx, strerror(err), why ? " (" : "", why ? why : "", why ? ")" : "");
 	/* Copied: the callback may queue routes, which reuses ring slots. */
-	struct prefix dst = p->dst;
-	w->on_error(w->ctx, known ? &dst : NULL, err);
+	struct prefix dst = { 0 };
+	if (known)
+		dst = p->dst;
+	w->on_error(w->ctx, &dst, err);
 }
 
 static void answer(struct kernel_writer *w, const struct nlmsghdr *nlh)
@@ -154,8 +171,14 @@ static void drain(struct kernel_writer *w)
 				continue;
 			if (errno == ENOBUFS) {
 				w->st.lost++;
+				/* The sync's acknowledgement may be among the lost:
+				 * the kernel is past it anyway (it handles a batch
+				 * within the send), and what is left is read below. */
+				if (w->sync_seq)
+					w->sync_done = true;
 				log_err(w->log, "kernel: route answers lost (receive buffer full)");
-				w->on_error(w->ctx, NULL, ENOBUFS);
+				struct prefix none = { 0 };
+				w->on_error(w->ctx, &none, ENOBUFS);
 				continue;
 			}
 			if (errno != EAGAIN && errno != EWOULDBLOCK)
@@ -386,8 +409,10 @@ bool kernel_writer_set_batch(struct kernel_writer *w, size_t bytes)
 	int fd = mnl_socket_get_fd(w->nl);
 	/* A send larger than the send buffer (less 32 bytes) is refused. */
 	int snd = set_buf(fd, SO_SNDBUFFORCE, SO_SNDBUF, (int)bytes * 2 + 65536);
-	if (snd > 64 && (size_t)snd - 64 < bytes)
+	if (snd > 64 && (size_t)snd - 64 < bytes) {
+		log_info(w->log, "kernel: route batches limited to %d bytes by the send buffer", snd - 64);
 		bytes = (size_t)snd - 64;
+	}
 	if (bytes < KERNEL_BATCH_MIN)
 		return false;
 	/* Answers: room for one per message of a batch full of failures (about
@@ -415,6 +440,7 @@ bool kernel_writer_set_batch(struct kernel_writer *w, size_t bytes)
 	free(w->ring);
 	w->buf = buf;
 	w->cap = bytes;
+	w->st.batch = bytes;
 	w->len = 0;
 	w->ring = ring;
 	w->mask = (uint32_t)(slots - 1);
@@ -491,6 +517,7 @@ bool kernel_writer_sync(struct kernel_writer *w, int timeout_ms)
 	w->len += nlh->nlmsg_len;
 	w->sync_seq = nlh->nlmsg_seq;
 	w->sync_done = false;
+	uint64_t lost = w->st.lost;
 	bool ok = send_batch(w);
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -510,7 +537,7 @@ bool kernel_writer_sync(struct kernel_writer *w, int timeout_ms)
 			drain(w);
 	}
 	w->sync_seq = 0;
-	return ok;
+	return ok && w->st.lost == lost;
 }
 
 void kernel_writer_get_stats(const struct kernel_writer *w, struct kernel_writer_stats *st)

@@ -40,10 +40,11 @@ struct kernel_route_spec {
 
 /* The writer's errors: a route the kernel refused, reported once the kernel
  * answers (after the batch was sent; in practice within kernel_writer_flush,
- * since the kernel handles a batch inside the send). dst is NULL when answers
- * were lost (err ENOBUFS: the socket's receive buffer overflowed) or when a
- * send failed for a message no longer known: the caller should then read the
- * kernel's routes again (kernel_routes_dump) to learn what it holds.
+ * since the kernel handles a batch inside the send). dst->family is 0 (never
+ * NULL) when answers were lost (err ENOBUFS: the socket's receive buffer
+ * overflowed) or when the failing message is no longer known: the caller
+ * should then read the kernel's routes again (kernel_routes_dump) to learn
+ * what it holds.
  * A delete of a route that is already gone (ESRCH) is not reported. The
  * callback may queue further routes. */
 typedef void (*kernel_route_error_fn)(void *ctx, const struct prefix *dst, int err);
@@ -86,7 +87,8 @@ bool kernel_route_delete(struct kernel_writer *w, const struct kernel_route_spec
 void kernel_writer_flush(struct kernel_writer *w);
 /* Flush, then a round trip (an acknowledged no-op): when it returns true the
  * kernel has handled every message sent and their errors were reported.
- * False on a timeout or a socket error. */
+ * False on a timeout, a socket error, or when answers were lost (ENOBUFS,
+ * reported to the error callback with a prefix of family 0). */
 bool kernel_writer_sync(struct kernel_writer *w, int timeout_ms);
 
 struct kernel_writer_stats {
@@ -95,6 +97,7 @@ struct kernel_writer_stats {
 	uint64_t bytes;   /* bytes sent */
 	uint64_t errors;  /* messages refused by the kernel (reported or ESRCH on delete) */
 	uint64_t lost;    /* receive overflows (ENOBUFS): answers lost */
+	size_t batch;     /* the batch size in effect (the send buffer may cap it) */
 };
 void kernel_writer_get_stats(const struct kernel_writer *w, struct kernel_writer_stats *st);
 

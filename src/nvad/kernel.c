@@ -58,6 +58,11 @@ static void on_write_error(void *ctx, const struct prefix *dst, int err)
 {
 	struct nvad *d = ctx;
 	char buf[PREFIX_STRLEN];
+	if (dst->family == 0) {
+		log_err(&d->log, "kernel: answers to route writes were lost (%s); some routes may "
+				 "be missing until they change", strerror(err));
+		return;
+	}
 	log_warn(&d->log, "kernel refused the route %s: %s", prefix_fmt(dst, buf, sizeof(buf)),
 		 strerror(err));
 }

@@ -40,7 +40,7 @@ command -v jq >/dev/null || skip "jq not installed"
 need_frr() { [ -x /usr/lib/frr/bgpd ] && [ -x /usr/lib/frr/zebra ] && command -v vtysh >/dev/null ||
 	skip "frr not installed"; }
 case $CASE in
-nvad-nvad | config | ebgp-policy | redistribute) ;;
+nvad-nvad | config | ebgp-policy | redistribute | graceful-restart) ;;
 frr) need_frr ;;
 bird) command -v bird >/dev/null && command -v birdc >/dev/null || skip "bird2 not installed" ;;
 gobgp) command -v gobgpd >/dev/null && command -v gobgp >/dev/null || skip "gobgpd not installed" ;;
@@ -97,6 +97,10 @@ nv_route() {
 	nv "$1" $cmd 2>/dev/null | jq -c --arg p "$2" '(.routes[$p] // []) |
 		(map(select(.bestpath)) + .)[0] // empty |
 		{asPath: .path, origin: .origin, med: .metric, nextHop: .nexthops[0].ip}'
+}
+# nv_stale NAME PREFIX: true when the path is kept stale (graceful restart).
+nv_stale() {
+	nv "$1" show ip bgp json 2>/dev/null | jq -r --arg p "$2" '.routes[$p][0].stale // false'
 }
 # nv_pfxrcd NAME PEER: prefixes accepted from the peer in its family.
 nv_pfxrcd() {
@@ -328,8 +332,12 @@ case_nvad_nvad() {
 	nvad_kill b KILL
 	if wait_for 15 nv_not_est a 10.97.0.2; then ok "B killed: A's session went down"; else
 		notok "B killed: A's session went down"; fi
-	expect_gone "A (B down)" rt_a 10.102.0.0/16
-	expect_gone "A (B down)" rt_a 2001:db8:b0::/48
+	# B announced graceful restart and died without a NOTIFICATION: A keeps
+	# its routes, stale, until B is back (the graceful-restart case checks
+	# the flush); a clean stop withdraws them (checked there too).
+	sleep 1
+	check "A (B down): keeps B's routes as stale while B restarts" \
+		eval '[ "$(nv_stale a 10.102.0.0/16)" = true ] && [ -n "$(rt_a 2001:db8:b0::/48)" ]'
 	nvad_start b "$NSB" || notok "B started again"
 	if wait_for 30 eval 'nv_est a 10.97.0.2 && nv_est a fd00:97::2'; then
 		ok "B restarted: both sessions Established again"
@@ -1245,7 +1253,46 @@ case_redistribute() {
 }
 
 # ====================================================================================
+# graceful-restart: nvad as helper (RFC 4724). B's process dies (SIGKILL, no
+# NOTIFICATION): A keeps B's routes, marked stale; B comes back with one
+# network fewer: after B's End-of-RIB, A has the routes B sent again and not
+# the one B no longer has. A clean stop (SIGTERM sends a Cease) withdraws at once.
+# ====================================================================================
+case_graceful_restart() {
+	net_ab || { notok "namespaces set up"; return; }
+	preset_a; nvad_conf "$TMP/a.conf"
+	preset_b; nvad_conf "$TMP/b.conf"
+	nvad_start a "$NSA" && nvad_start b "$NSB" || { notok "nvad A and B started"; return; }
+	wait_for 30 both_est && ok "sessions up" || notok "sessions up"
+	expect_route "A" rt_a 10.102.0.0/16 "65002" igp 0 10.97.0.2
+	expect_route "A" rt_a 10.112.0.0/16 "65002" igp 0 10.97.0.2
+	nvad_kill b KILL
+	wait_for 15 nv_not_est a 10.97.0.2 && ok "A sees the session down" || notok "A sees the session down"
+	sleep 1
+	if [ -n "$(rt_a 10.102.0.0/16)" ] && [ "$(nv_stale a 10.102.0.0/16)" = true ]; then
+		ok "A keeps B's route 10.102.0.0/16, marked stale, while B restarts"
+	else
+		notok "A keeps B's route 10.102.0.0/16, marked stale, while B restarts"
+	fi
+	check "A's log: graceful restart keeps the routes" \
+		eval 'grep -q "graceful restart: keeping its routes" "$TMP/a.log"'
+	preset_b; C_EXTRA=0; nvad_conf "$TMP/b.conf"
+	nvad_start b "$NSB" || notok "nvad B started again"
+	wait_for 30 both_est && ok "sessions up again" || notok "sessions up again"
+	expect_gone "A (B did not send it again: flushed at its End-of-RIB)" rt_a 10.112.0.0/16
+	expect_route "A (sent again, no longer stale)" rt_a 10.102.0.0/16 "65002" igp 0 10.97.0.2
+	expect_eq "A: 10.102.0.0/16 stale" "$(nv_stale a 10.102.0.0/16)" false
+	# A clean stop sends a Cease: no graceful restart.
+	nvad_kill b TERM
+	expect_gone "A (B stopped cleanly)" rt_a 10.102.0.0/16
+	nvad_start b "$NSB" && wait_for 30 both_est && ok "B back for the final checks" ||
+		notok "B back for the final checks"
+	[ "$FAILED" -gt 0 ] && dump_logs "$TMP/a.log" "$TMP/b.log"
+}
+
+# ====================================================================================
 case $CASE in
+graceful-restart) case_graceful_restart ;;
 redistribute) case_redistribute ;;
 nvad-nvad) case_nvad_nvad ;;
 frr | bird | gobgp | openbgpd | exabgp) case_daemon "$CASE" ;;
