@@ -553,6 +553,18 @@ static void fib_event(struct bgp_speaker *s, const struct rib_dest *d)
 	s->fib_fn(s->fib_ctx, &pfx, ebgp, nh, n);
 }
 
+void bgp_speaker_fib_replay(struct bgp_speaker *s)
+{
+	for (int f = 0; f < BGP_FAM_COUNT && s->fib_fn; f++) {
+		struct ptrie_iter it;
+		struct ptrie_node *n;
+		ptrie_iter_init(&it, &s->rib.trie[f]);
+		while ((n = ptrie_iter_next(&it)))
+			if (dest_of(n)->best)
+				fib_event(s, dest_of(n));
+	}
+}
+
 bool adjout_run(struct loop_task *t)
 {
 	struct bgp_speaker *s = t->ctx;

@@ -168,6 +168,9 @@ struct bgp_fib_nexthop {
 typedef void (*bgp_fib_fn)(void *ctx, const struct prefix *p, bool ebgp,
 			   const struct bgp_fib_nexthop *nh, unsigned n);
 void bgp_speaker_on_fib(struct bgp_speaker *s, bgp_fib_fn fn, void *ctx);
+/* Reports every destination to the forwarding side again (its policy for
+ * the kernel changed). */
+void bgp_speaker_fib_replay(struct bgp_speaker *s);
 /* True when at least one session is up and every established session has
  * sent End-of-RIB for each of its families. */
 bool bgp_speaker_all_eor(const struct bgp_speaker *s);

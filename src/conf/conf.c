@@ -114,6 +114,9 @@ void conf_free(struct conf *c)
 	for (size_t i = 0; i < c->n_statics; i++)
 		free(c->statics[i].ifname);
 	free(c->statics);
+	for (int f = 0; f < 2; f++)
+		for (int i = 0; i < CONF_PROTO_COUNT; i++)
+			free(c->proto_rmap[f][i].name);
 	bgp_free(c->bgp);
 	policy_free(c);
 	for (size_t i = 0; i < c->nvad.n_vxlans; i++) {

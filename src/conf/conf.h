@@ -98,6 +98,16 @@ struct conf_static {
 	uint8_t distance;      /* 1..255; 1 when absent */
 };
 
+/* `ip protocol PROTO route-map NAME` / `ipv6 protocol ...` (zebra's): a
+ * route-map over the routes of a protocol on their way into the kernel;
+ * `set src` gives them a preferred source, a deny keeps them out. */
+enum conf_proto { CONF_PROTO_ANY, CONF_PROTO_BGP, CONF_PROTO_STATIC, CONF_PROTO_COUNT };
+
+struct conf_proto_rmap {
+	unsigned line;
+	char *name; /* NULL when not set */
+};
+
 /* ---- BGP. ---- */
 enum conf_afi { CONF_AF_IPV4, CONF_AF_IPV6, CONF_AF_COUNT };
 
@@ -412,6 +422,7 @@ struct conf {
 	bool bgp_no_rib;
 	struct conf_static *statics; /* input order */
 	size_t n_statics;
+	struct conf_proto_rmap proto_rmap[2][CONF_PROTO_COUNT]; /* [0] ip, [1] ipv6 */
 	struct conf_bgp *bgp; /* NULL without `router bgp` */
 	struct conf_prefix_list *prefix_lists; /* first-seen order */
 	size_t n_prefix_lists;

@@ -443,6 +443,42 @@ static enum pres cmd_ipv6_route(struct pstate *ps, const struct toks *a, bool no
 	return static_route(ps, a, AF_INET6);
 }
 
+static const char *const proto_names[CONF_PROTO_COUNT] = {
+	[CONF_PROTO_ANY] = "any", [CONF_PROTO_BGP] = "bgp", [CONF_PROTO_STATIC] = "static",
+};
+
+static enum pres ip_protocol(struct pstate *ps, const struct toks *a, bool no, int fam)
+{
+	const char *cmd = fam ? "ipv6 protocol" : "ip protocol";
+	int proto = -1;
+	for (int i = 0; i < CONF_PROTO_COUNT; i++)
+		if (tok_is(a->v[0], proto_names[i]))
+			proto = i;
+	if (proto < 0)
+		return perr(ps, "%s: protocol \"%.64s\" not supported (any, bgp, static)", cmd, a->v[0]);
+	if (!tok_is(a->v[1], "route-map"))
+		return perr(ps, "%s %s: expected \"route-map NAME\", found \"%.64s\"", cmd, a->v[0],
+			    a->v[1]);
+	struct conf_proto_rmap *r = &ps->c->proto_rmap[fam][proto];
+	free(r->name);
+	r->name = NULL;
+	if (no)
+		return P_OK;
+	r->name = strdup(a->v[2]);
+	r->line = ps->line;
+	return r->name ? P_OK : poom(ps);
+}
+
+static enum pres cmd_ip_protocol(struct pstate *ps, const struct toks *a, bool no)
+{
+	return ip_protocol(ps, a, no, 0);
+}
+
+static enum pres cmd_ipv6_protocol(struct pstate *ps, const struct toks *a, bool no)
+{
+	return ip_protocol(ps, a, no, 1);
+}
+
 /* ---------- node changes ---------- */
 
 static enum pres cmd_exit(struct pstate *ps, const struct toks *a, bool no)
@@ -677,6 +713,8 @@ static const struct cmd core_cmds[] = {
 	{ N_TOP, "line vty", false, 0, 0, cmd_line_vty, "", 0 },
 	{ N_TOP, "ip route", true, 2, 4, cmd_ip_route, "PREFIX NEXTHOP|IFNAME|blackhole|Null0 [DISTANCE]", 0 },
 	{ N_TOP, "ipv6 route", true, 2, 4, cmd_ipv6_route, "PREFIX NEXTHOP|IFNAME|blackhole|Null0 [DISTANCE]", 0 },
+	{ N_TOP, "ip protocol", true, 3, 3, cmd_ip_protocol, "any|bgp|static route-map NAME", 0 },
+	{ N_TOP, "ipv6 protocol", true, 3, 3, cmd_ipv6_protocol, "any|bgp|static route-map NAME", 0 },
 	{ N_TOP, "nvad", false, 1, ARGS_ANY, cmd_nvad, "...", 0 },
 	{ N_TOP, "nvad vxlan", false, 1, ARGS_ANY, cmd_nvad_vxlan,
 	  "NAME vni N remote ADDR [local ADDR] [dstport N] [dev IFNAME] [mtu N] [address A/LEN...]", 0 },

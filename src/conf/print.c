@@ -50,6 +50,21 @@ static void print_static(const struct conf_static *s, struct strbuf *o)
 	strbuf_puts(o, "\n");
 }
 
+static void print_proto_rmaps(const struct conf *c, struct strbuf *o)
+{
+	static const char *const names[CONF_PROTO_COUNT] = { "any", "bgp", "static" };
+	bool any = false;
+	for (int f = 0; f < 2; f++)
+		for (int i = 0; i < CONF_PROTO_COUNT; i++)
+			if (c->proto_rmap[f][i].name) {
+				strbuf_printf(o, "%s protocol %s route-map %s\n", f ? "ipv6" : "ip",
+					      names[i], c->proto_rmap[f][i].name);
+				any = true;
+			}
+	if (any)
+		strbuf_puts(o, "!\n");
+}
+
 static void print_statics(const struct conf *c, struct strbuf *o)
 {
 	const uint8_t families[] = { AF_INET, AF_INET6 };
@@ -527,6 +542,7 @@ void conf_print(const struct conf *c, struct strbuf *out)
 		return;
 	print_header(c, out);
 	print_statics(c, out);
+	print_proto_rmaps(c, out);
 	print_bgp(c, out);
 	print_prefix_lists(c, AF_INET, out);
 	print_prefix_lists(c, AF_INET6, out);

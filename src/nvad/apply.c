@@ -157,6 +157,18 @@ static bool policy_changed(const struct conf *old_c, const struct conf *new_c)
 	return changed;
 }
 
+static bool proto_rmaps_changed(const struct conf *a, const struct conf *b)
+{
+	for (int f = 0; f < 2; f++)
+		for (int i = 0; i < CONF_PROTO_COUNT; i++) {
+			const char *x = a ? a->proto_rmap[f][i].name : NULL;
+			const char *y = b ? b->proto_rmap[f][i].name : NULL;
+			if ((x == NULL) != (y == NULL) || (x && strcmp(x, y) != 0))
+				return true;
+		}
+	return false;
+}
+
 struct conf *nvad_load(const char *path, struct policy **pol, struct conf_errors *errs)
 {
 	struct conf *c = conf_load_file(path, errs);
@@ -216,13 +228,14 @@ bool nvad_apply(struct nvad *d, struct conf *conf, struct policy *pol, char *err
 	} else if (d->bgp) {
 		bgp_speaker_set(d->bgp, &sc);
 	}
+	bool policy_was_changed = policy_changed(d->conf, conf) || proto_rmaps_changed(d->conf, conf);
 	if (fresh)
 		nvad_local_forget(d);
 	if (d->bgp) {
 		/* Neighbors first: their new policy names, then the new policy,
 		 * which re-evaluates every route once. */
 		apply_neighbors(d, conf);
-		bgp_speaker_set_policy(d->bgp, pol, policy_changed(d->conf, conf));
+		bgp_speaker_set_policy(d->bgp, pol, policy_was_changed);
 	}
 	policy_free(d->policy);
 	d->policy = pol;
@@ -230,6 +243,8 @@ bool nvad_apply(struct nvad *d, struct conf *conf, struct policy *pol, char *err
 	d->conf = conf;
 	nvad_local_sync(d);
 	nvad_kernel_statics(d);
+	if (d->bgp && policy_was_changed)
+		bgp_speaker_fib_replay(d->bgp); /* `ip protocol` maps may have changed */
 	return true;
 }
 

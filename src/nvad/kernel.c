@@ -67,6 +67,35 @@ static void on_write_error(void *ctx, const struct prefix *dst, int err)
 		 strerror(err));
 }
 
+/* `ip protocol PROTO route-map NAME`: the map for a protocol's routes in a
+ * family (its own, else the one for any). Zebra's maps see no BGP
+ * attributes, only the route: nvad evaluates them the same way. False when
+ * the map denies; *src is what `set src` gave. */
+static bool kernel_policy(struct nvad *d, const struct prefix *p, int proto, struct ipaddr *src)
+{
+	memset(src, 0, sizeof(*src));
+	if (!d->conf)
+		return true;
+	int f = p->family == AF_INET6;
+	const char *name = d->conf->proto_rmap[f][proto].name;
+	if (!name)
+		name = d->conf->proto_rmap[f][CONF_PROTO_ANY].name;
+	if (!name)
+		return true;
+	if (!d->policy)
+		return false;
+	struct policy_ctx ctx;
+	struct bgp_attrs none = { 0 };
+	memset(&ctx, 0, sizeof(ctx));
+	policy_ctx_init(&ctx, p, &none, 0);
+	ctx.dir = POLICY_OUT;
+	bool ok = policy_route_map(d->policy, name, &ctx) == POLICY_PERMIT;
+	if (ok && ctx.src_set)
+		*src = ctx.src;
+	policy_ctx_release(&ctx);
+	return ok;
+}
+
 /* The speaker's selection, into the FIB. */
 static void on_bgp(void *ctx, const struct prefix *p, bool ebgp, const struct bgp_fib_nexthop *nh,
 		   unsigned n)
@@ -76,9 +105,12 @@ static void on_bgp(void *ctx, const struct prefix *p, bool ebgp, const struct bg
 	for (unsigned i = 0; i < n; i++)
 		fnh[i] = (struct fib_nexthop){ .kind = KERNEL_NH_GATEWAY, .gateway = nh[i].addr,
 					       .ifindex = nh[i].ifindex };
+	struct ipaddr src;
+	if (n && !kernel_policy(d, p, CONF_PROTO_BGP, &src))
+		n = 0;
 	/* A route leaves one source when it moves to the other. */
 	fib_set(d->k->fib, ebgp ? FIB_SRC_IBGP : FIB_SRC_EBGP, p, NULL, 0, 0, NULL);
-	fib_set(d->k->fib, ebgp ? FIB_SRC_EBGP : FIB_SRC_IBGP, p, fnh, n, 0, NULL);
+	fib_set(d->k->fib, ebgp ? FIB_SRC_EBGP : FIB_SRC_IBGP, p, fnh, n, 0, &src);
 	nvad_kernel_changed(d);
 }
 
@@ -222,8 +254,11 @@ static void static_to_fib(struct nvad *d, const struct conf_static *st, bool add
 		nh.kind = KERNEL_NH_BLACKHOLE;
 		break;
 	}
+	struct ipaddr src;
+	if (add && !kernel_policy(d, &st->prefix, CONF_PROTO_STATIC, &src))
+		add = false;
 	fib_set(d->k->fib, FIB_SRC_STATIC, &st->prefix, add ? &nh : NULL, add ? 1 : 0, st->distance,
-		NULL);
+		add ? &src : NULL);
 }
 
 void nvad_kernel_statics(struct nvad *d)

@@ -100,6 +100,7 @@ conf_hub00() { # MTU [without-vxlan]
 	echo end
 }
 conf_hub100() {
+	local src=${1:-}
 	cat <<-EOF
 	!
 	frr version 8.3.1
@@ -112,8 +113,16 @@ conf_hub100() {
 	ip route 10.10.0.0/16 169.254.0.1
 	!
 	nvad vxlan vxlan0 vni 77 remote 10.0.0.4 dstport 4789 dev eth0 mtu 1450 address 169.254.0.2/24
-	end
 	EOF
+	if [ -n "$src" ]; then
+		cat <<-EOF
+		ip protocol static route-map SRC
+		route-map SRC permit 10
+		 set src $src
+		exit
+		EOF
+	fi
+	echo end
 }
 conf_hub00 1450 >"$TMP/hub00.conf"
 conf_hub100 >"$TMP/hub100.conf"
@@ -237,6 +246,23 @@ if wait_for 5 static_route; then
 	check "vm-hub101 (10.100.0.5) -> vm-spoke10 (10.10.0.4) through the tunnel" \
 		wait_for 10 reach "$H101" 10.10.0.4
 	check "and that goes through vxlan0 (hub00's vxlan0 counters grow)" vx_counts "$H00" "$S10" 10.100.0.5
+	# The article's failing case: the NVA itself (vm-hub100) reaching
+	# 10.10.0.4 leaves with the tunnel's address, 169.254.0.2, which the
+	# spoke cannot answer (Azure routes no 169.254/16; here the spoke has only
+	# its route to on-premises). A preferred source on the kernel route
+	# (`ip protocol static route-map` with `set src`) fixes it.
+	ip -n "$S10" route del default &&
+		ip -n "$S10" route add 10.100.0.0/16 via 10.10.0.1
+	check "the NVA itself -> 10.10.0.4 fails without a preferred source (source 169.254.0.2)" \
+		eval '! reach "$H100" 10.10.0.4'
+	conf_hub100 10.100.0.4 >"$TMP/hub100.conf"
+	kill -HUP "$(lib_pid "$TMP" hub100)"
+	src_route() { ip -n "$H100" route show 10.10.0.0/16 | grep -q 'src 10.100.0.4'; }
+	check "reload with set src: ip route 10.10.0.0/16 via 169.254.0.1 ... src 10.100.0.4" \
+		wait_for 10 src_route
+	check "the NVA itself -> 10.10.0.4 works with the preferred source 10.100.0.4" \
+		wait_for 5 reach "$H100" 10.10.0.4
+	ip -n "$S10" route add default via 10.10.0.1
 	if command -v traceroute >/dev/null; then
 		hops=$(ip netns exec "$H101" traceroute -n -w 1 -q 1 10.10.0.4 2>/dev/null |
 			awk 'NR > 1 { printf "%s ", $2 }')

@@ -490,6 +490,8 @@ struct error_case {
 static const struct error_case error_cases[] = {
 	{ "router bgp 1\n bgp frobnicate\n", 2, { "t.conf:2: ", "unknown command \"bgp frobnicate\"" } },
 	{ "hostname a\nfoo bar\n", 2, { "unknown command \"foo bar\"" } },
+	{ "ip protocol ospf route-map X\n", 1, { "t.conf:1: ", "ip protocol", "not supported" } },
+	{ "ip protocol bgp map X\n", 1, { "t.conf:1: ", "route-map NAME" } },
 	/* Found by fuzz_conf: a value-taking command given without its value. */
 	{ "router bgp 1\n bgp router-id\n", 2, { "t.conf:2: ", "bgp router-id", "A.B.C.D" } },
 	{ "router bgp 1\n neighbor 10.0.0.1 remote-as 2\n neighbor 10.0.0.1 password\n", 3,

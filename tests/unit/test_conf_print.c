@@ -64,6 +64,11 @@ struct print_case {
 };
 
 static const struct print_case print_cases[] = {
+	{ "ip protocol route-maps after the static routes",
+	  "ip route 10.10.0.0/16 169.254.0.1\nip protocol static route-map SRC\n"
+	  "ipv6 protocol any route-map SRC6\n",
+	  "!\nip route 10.10.0.0/16 169.254.0.1\n!\nip protocol static route-map SRC\n"
+	  "ipv6 protocol any route-map SRC6\n!\nend\n" },
 	{ "defaults are not printed",
 	  "frr version 8.4\nfrr defaults traditional\nrouter bgp 65001\n bgp ebgp-requires-policy\n"
 	  " no bgp log-neighbor-changes\n timers bgp 60 180\n bgp default ipv4-unicast\n"
