@@ -137,7 +137,7 @@ bool nvad_kernel_init(struct nvad *d, bool write)
 	struct nvad_kernel *k = calloc(1, sizeof(*k));
 	if (!k)
 		return false;
-	struct fib_opts o = { .table = RT_TABLE_MAIN, .resolve_via_default = true,
+	struct fib_opts o = { .table = d->table, .resolve_via_default = true,
 			      .metric_ebgp = 20, .metric_ibgp = 200, .metric_static = 1 };
 	k->fib = fib_new(&o);
 	if (!k->fib) {
@@ -152,7 +152,7 @@ bool nvad_kernel_init(struct nvad *d, bool write)
 		if (!k->writer)
 			log_err(&d->log, "kernel: cannot open netlink for writing routes: %s",
 				strerror(errno));
-		if (!kernel_routes_dump(RT_TABLE_MAIN, KERNEL_RTPROT_NVAD, adopt_one, d))
+		if (!kernel_routes_dump(d->table, KERNEL_RTPROT_NVAD, adopt_one, d))
 			log_warn(&d->log, "kernel: cannot read the routes of a previous run");
 		if (k->adopted)
 			log_notice(&d->log, "kernel: %zu routes of a previous run kept until the "

@@ -17,13 +17,14 @@
 
 static void usage(FILE *f)
 {
-	fputs("usage: nvad -f FILE [--check] [--socket PATH] [--port N] [--no-kernel]\n"
+	fputs("usage: nvad -f FILE [--check] [--socket PATH] [--port N] [--no-kernel] [--table N]\n"
 	      "            [--log-level LEVEL] [--syslog]\n"
 	      "  -f, --config FILE   the configuration, in FRR's language\n"
 	      "  -c, --check         validate the configuration and exit (0 valid, 1 not)\n"
 	      "  -s, --socket PATH   control socket (default " CTL_DEFAULT_SOCKET ")\n"
 	      "  -p, --port N        BGP port to listen on (default 179; 0: do not listen)\n"
 	      "  -n, --no-kernel     keep routes out of the kernel\n"
+	      "  -t, --table N       the kernel table for nvad's routes (default 254, main)\n"
 	      "  -l, --log-level L   error, warning, notice, info or debug (default info)\n"
 	      "      --syslog        log to syslog instead of standard error\n",
 	      f);
@@ -37,6 +38,7 @@ struct options {
 	bool syslog;
 	int level;
 	long port;
+	long table;
 };
 
 static int parse_options(int argc, char **argv, struct options *o)
@@ -47,15 +49,17 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "socket", required_argument, NULL, 's' },
 		{ "port", required_argument, NULL, 'p' },
 		{ "no-kernel", no_argument, NULL, 'n' },
+		{ "table", required_argument, NULL, 't' },
 		{ "log-level", required_argument, NULL, 'l' },
 		{ "syslog", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	*o = (struct options){ .socket = CTL_DEFAULT_SOCKET, .level = LOG_LVL_INFO, .port = 179 };
+	*o = (struct options){ .socket = CTL_DEFAULT_SOCKET, .level = LOG_LVL_INFO, .port = 179,
+			       .table = 254 };
 	int ch;
 	char *end;
-	while ((ch = getopt_long(argc, argv, "f:cs:p:nl:h", longs, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "f:cs:p:nt:l:h", longs, NULL)) != -1) {
 		switch (ch) {
 		case 'f': o->conf = optarg; break;
 		case 'c': o->check = true; break;
@@ -67,6 +71,16 @@ static int parse_options(int argc, char **argv, struct options *o)
 			o->port = strtol(optarg, &end, 10);
 			if (errno || *end || end == optarg || o->port < 0 || o->port > 65535) {
 				fprintf(stderr, "nvad: --port: '%s' is not a port number (0-65535)\n", optarg);
+				return 2;
+			}
+			break;
+		case 't':
+			errno = 0;
+			o->table = strtol(optarg, &end, 10);
+			if (errno || *end || end == optarg || o->table < 1 || o->table > 0xfffffffeL ||
+			    o->table == 255) {
+				fprintf(stderr, "nvad: --table: '%s' is not a routing table number "
+						"(1-4294967294, not 255, the local table)\n", optarg);
 				return 2;
 			}
 			break;
@@ -157,7 +171,7 @@ int main(int argc, char **argv)
 		return check_only(o.conf);
 
 	struct nvad d = { .conf_path = o.conf, .socket_path = o.socket, .port = (uint16_t)o.port,
-			  .no_kernel = o.no_kernel };
+			  .no_kernel = o.no_kernel, .table = (uint32_t)o.table };
 	log_open(&d.log, "nvad", o.level, o.syslog);
 	struct conf_errors errs = CONF_ERRORS_INIT;
 	struct policy *pol = NULL;

@@ -24,6 +24,7 @@ struct nvad {
 	const char *socket_path;
 	uint16_t port;           /* BGP listening port (--port), 179 by default */
 	bool no_kernel;
+	uint32_t table;          /* the kernel table nvad writes its routes to (--table) */
 	struct conf *conf;       /* the running configuration */
 	struct policy *policy;   /* its compiled route-maps and lists */
 	struct bgp_speaker *bgp; /* NULL without `router bgp` */
