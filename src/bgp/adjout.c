@@ -224,6 +224,14 @@ static bool set_next_hop_self(const struct bgp_peer *p, uint8_t fam, struct bgp_
 	return true;
 }
 
+static bool comm_has(struct bgp_bytes comms, uint32_t c)
+{
+	for (uint32_t i = 0; i + 4 <= comms.len; i += 4)
+		if (load_be32(comms.p + i) == c)
+			return true;
+	return false;
+}
+
 static const char *name_or_null(const char *name)
 {
 	return name[0] ? name : NULL;
@@ -270,6 +278,17 @@ static const struct bgp_iattrs *export_compute(struct bgp_peer *p, const struct 
 	}
 	if (self && fam == BGP_FAM_IPV4)
 		a.have &= ~BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP); /* a route-map may set one */
+	/* remove-private-AS and as-override come before the route-map, as in
+	 * FRR: a map matching _65515_ sees the path after as-override. */
+	uint8_t tmp1[4096], tmp2[4096];
+	if (to_ebgp)
+		a.aspath = rewrite_path(p, af, a.aspath, tmp1, tmp2, sizeof(tmp1));
+	/* Well-known communities (RFC 1997): no-advertise goes to nobody,
+	 * no-export and local-AS to no external peer. */
+	if (bgp_attrs_has(&a, BGP_ATTR_COMMUNITIES) &&
+	    (comm_has(a.communities, 0xffffff02) ||
+	     (to_ebgp && (comm_has(a.communities, 0xffffff01) || comm_has(a.communities, 0xffffff03)))))
+		return NULL;
 	if (has_out_policy(af)) {
 		if (!s->policy)
 			return NULL; /* named but nothing is defined: FRR filters */
@@ -296,8 +315,6 @@ static const struct bgp_iattrs *export_compute(struct bgp_peer *p, const struct 
 	if (self && !bgp_attrs_has(&a, BGP_ATTR_NEXT_HOP) && !set_next_hop_self(p, fam, &a))
 		return NULL;
 	if (to_ebgp) {
-		uint8_t tmp1[4096], tmp2[4096];
-		a.aspath = rewrite_path(p, af, a.aspath, tmp1, tmp2, sizeof(tmp1));
 		a.aspath = prepend_as(a.aspath, s->cfg.asn, path, sizeof(path));
 		a.have |= BGP_ATTR_BIT(BGP_ATTR_AS_PATH);
 	}
@@ -319,6 +336,9 @@ static const struct bgp_iattrs *export_attrs(struct bgp_peer *p, struct bgp_pend
 					     const struct rib_dest *d)
 {
 	const struct rib_path *best = d->best;
+	/* Never back to the peer it came from. FRR does send it back to an eBGP
+	 * peer (whose loop check then drops it); nvad does not yet: a known
+	 * difference, caught by tests/system/policy.sh azure-relay. */
 	if (!best || !best->attrs || best->slot == p->slot)
 		return NULL;
 	struct prefix pfx;
@@ -657,7 +677,8 @@ static void default_sync(struct bgp_peer *p, uint8_t fam, bool again)
 	if (want) {
 		uint8_t path[8];
 		struct bgp_attrs a = { .origin = BGP_ORIGIN_IGP };
-		a.have = BGP_ATTR_BIT(BGP_ATTR_ORIGIN) | BGP_ATTR_BIT(BGP_ATTR_AS_PATH);
+		a.have = BGP_ATTR_BIT(BGP_ATTR_ORIGIN) | BGP_ATTR_BIT(BGP_ATTR_AS_PATH) |
+			 BGP_ATTR_BIT(BGP_ATTR_MED); /* MED 0, as FRR sends it */
 		if (peer_is_ebgp(p)) {
 			a.aspath = prepend_as(a.aspath, p->s->cfg.asn, path, sizeof(path));
 		} else {

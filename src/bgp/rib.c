@@ -257,6 +257,15 @@ static bool path_loops(uint32_t asn, struct bgp_bytes path, unsigned allowed, bo
 	return count > allowed;
 }
 
+static bool has_gshut(const struct bgp_attrs *a)
+{
+	for (uint32_t i = 0; bgp_attrs_has(a, BGP_ATTR_COMMUNITIES) && i + 4 <= a->communities.len;
+	     i += 4)
+		if (load_be32(a->communities.p + i) == 0xffff0000u)
+			return true;
+	return false;
+}
+
 static const char *name_or_null(const char *name)
 {
 	return name[0] ? name : NULL;
@@ -279,13 +288,21 @@ static const struct bgp_iattrs *import(struct bgp_peer *p, uint8_t fam, const st
 		return NULL; /* enforce-first-as */
 	if (peer_is_ebgp(p) && s->cfg.ebgp_requires_policy && !af->policy_in)
 		return NULL;
-	if (!af->plist_in[0] && !af->flist_in[0] && !af->rmap_in[0])
-		return bgp_attr_ref(raw);
+	struct bgp_attrs a;
+	bgp_iattrs_view(raw, &a);
+	/* RFC 8326 graceful shutdown: FRR gives such eBGP routes local
+	 * preference 0, whatever the route-map set. */
+	bool gshut = peer_is_ebgp(p) && has_gshut(&a);
+	if (!af->plist_in[0] && !af->flist_in[0] && !af->rmap_in[0]) {
+		if (!gshut)
+			return bgp_attr_ref(raw);
+		a.local_pref = 0;
+		a.have |= BGP_ATTR_BIT(BGP_ATTR_LOCAL_PREF);
+		return bgp_attr_intern(&s->rib.attrs, &a);
+	}
 	if (!s->policy)
 		return NULL; /* named but nothing is defined: FRR filters the route */
-	struct bgp_attrs a;
 	struct policy_ctx *ctx = &s->pctx;
-	bgp_iattrs_view(raw, &a);
 	policy_ctx_init(ctx, pfx, &a, af->weight);
 	ctx->dir = POLICY_IN;
 	ctx->peer_addr = p->cfg.addr;
@@ -295,6 +312,10 @@ static const struct bgp_iattrs *import(struct bgp_peer *p, uint8_t fam, const st
 			       name_or_null(af->rmap_in), ctx) != POLICY_PERMIT)
 		return NULL;
 	*weight = ctx->weight;
+	if (peer_is_ebgp(p) && has_gshut(&ctx->attrs)) {
+		ctx->attrs.local_pref = 0;
+		ctx->attrs.have |= BGP_ATTR_BIT(BGP_ATTR_LOCAL_PREF);
+	}
 	return bgp_attr_intern(&s->rib.attrs, &ctx->attrs);
 }
 
@@ -335,8 +356,18 @@ static bool max_prefix_ok(struct bgp_peer *p, uint8_t fam)
 			 af->max_prefix_threshold, af->max_prefix);
 		p->af[fam].max_prefix_warned = true;
 	}
-	if (n <= af->max_prefix || af->max_prefix_warning_only)
+	/* FRR compares the count before the new prefix is added: the session
+	 * goes when a prefix arrives while more than the limit are held. */
+	if (n <= af->max_prefix + 1u)
 		return true;
+	if (af->max_prefix_warning_only) {
+		if (!p->af[fam].max_prefix_over) {
+			peer_log(p, LOG_LVL_WARN, "%u prefixes exceed the limit of %u (warning-only)",
+				 n, af->max_prefix);
+			p->af[fam].max_prefix_over = true;
+		}
+		return true;
+	}
 	char why[128];
 	snprintf(why, sizeof(why), "maximum-prefix %u exceeded", af->max_prefix);
 	session_stop(p, BGP_CEASE_MAX_PREFIX, why);
@@ -380,6 +411,49 @@ static void announce_section(struct bgp_peer *p, const struct bgp_nlri *n,
 	}
 }
 
+static int cmp_u32(const void *x, const void *y)
+{
+	uint32_t a = load_be32(x), b = load_be32(y);
+	return a < b ? -1 : a > b;
+}
+
+static int cmp_large(const void *x, const void *y)
+{
+	return memcmp(x, y, 12); /* big-endian: byte order is numeric order */
+}
+
+/* Sorts and deduplicates n items of size sz from src into dst; the length. */
+static uint32_t sort_unique(const uint8_t *src, uint32_t len, uint8_t *dst, size_t sz,
+			    int (*cmp)(const void *, const void *))
+{
+	memcpy(dst, src, len);
+	size_t n = len / sz, k = 0;
+	qsort(dst, n, sz, cmp);
+	for (size_t i = 0; i < n; i++)
+		if (k == 0 || memcmp(dst + (k - 1) * sz, dst + i * sz, sz) != 0)
+			memmove(dst + k++ * sz, dst + i * sz, sz);
+	return (uint32_t)(k * sz);
+}
+
+/* The received attributes, interned as FRR keeps them: standard and large
+ * communities sorted and without duplicates. */
+static const struct bgp_iattrs *intern_received(struct bgp_speaker *s, const struct bgp_attrs *in)
+{
+	struct bgp_attrs a = *in;
+	uint8_t *buf = s->scratch2;
+	if (bgp_attrs_has(&a, BGP_ATTR_COMMUNITIES) && a.communities.len > 4) {
+		a.communities.len = sort_unique(a.communities.p, a.communities.len, buf, 4, cmp_u32);
+		a.communities.p = buf;
+		buf += BGP_MAX_EXT_MSG;
+	}
+	if (bgp_attrs_has(&a, BGP_ATTR_LARGE_COMMUNITIES) && a.large_communities.len > 12) {
+		a.large_communities.len = sort_unique(a.large_communities.p, a.large_communities.len,
+						      buf, 12, cmp_large);
+		a.large_communities.p = buf;
+	}
+	return bgp_attr_intern(&s->rib.attrs, &a);
+}
+
 void rib_update(struct bgp_peer *p, const struct bgp_update *u)
 {
 	struct bgp_speaker *s = p->s;
@@ -414,7 +488,7 @@ void rib_update(struct bgp_peer *p, const struct bgp_update *u)
 		uint8_t fam = family_of_afi(n->afi);
 		if (!p->af[fam].negotiated || !p->est)
 			continue;
-		if (!ia && !(ia = bgp_attr_intern(&s->rib.attrs, &u->attrs))) {
+		if (!ia && !(ia = intern_received(s, &u->attrs))) {
 			peer_log(p, LOG_LVL_ERR, "out of memory for attributes");
 			return;
 		}
@@ -437,6 +511,7 @@ void rib_peer_up(struct bgp_peer *p)
 		af->walking = af->negotiated;
 		af->walk_started = false;
 		af->max_prefix_warned = false;
+		af->max_prefix_over = false;
 		af->default_sent = false;
 	}
 	loop_task_queue(p->s->loop, &p->out_task);

@@ -4,6 +4,7 @@
  * connection collisions (RFC 4271 6.8). Routes go to rib.c. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -14,6 +15,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -235,6 +237,16 @@ static void send_notification(struct bgp_conn *c, const struct bgp_notify *n)
 		return;
 	session_send(c, buf, w.len);
 	conn_flush(c);
+	if (obuf_pending(&c->out) && conn_open(c)) {
+		/* The connection closes right after: give the NOTIFICATION a
+		 * second to leave rather than drop it behind queued updates. */
+		struct timeval tv = { .tv_sec = 1 };
+		int flags = fcntl(c->lfd.fd, F_GETFL);
+		setsockopt(c->lfd.fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+		fcntl(c->lfd.fd, F_SETFL, flags & ~O_NONBLOCK);
+		conn_flush(c);
+		fcntl(c->lfd.fd, F_SETFL, flags);
+	}
 	c->peer->stats.notify_out++;
 	snprintf(c->peer->last_reset, sizeof(c->peer->last_reset), "sent NOTIFICATION %u/%u (%s, %s)",
 		 n->code, n->subcode, bgp_err_code_name(n->code),

@@ -48,9 +48,11 @@ struct bgp_speaker *bgp_speaker_new(struct loop *loop, const struct logger *log,
 	s->cfg.hostname = NULL;
 	s->listen[0].fd = s->listen[1].fd = -1;
 	s->scratch = malloc(BGP_SCRATCH_SIZE);
+	s->scratch2 = malloc(2 * (size_t)BGP_MAX_EXT_MSG);
 	s->reap_task = (struct loop_task){ .run = reap_run, .ctx = s };
-	if (!s->scratch || !rib_init(&s->rib, loop, s)) {
+	if (!s->scratch || !s->scratch2 || !rib_init(&s->rib, loop, s)) {
 		free(s->scratch);
+		free(s->scratch2);
 		free(s);
 		return NULL;
 	}
@@ -459,5 +461,6 @@ void bgp_speaker_free(struct bgp_speaker *s)
 	policy_ctx_release(&s->pctx);
 	free(s->peers);
 	free(s->scratch);
+	free(s->scratch2);
 	free(s);
 }

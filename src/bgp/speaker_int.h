@@ -60,6 +60,7 @@ struct bgp_peer_af {
 	uint32_t pfx_accepted; /* of those, accepted by inbound policy */
 	uint32_t pfx_sent;     /* prefixes in the Adj-RIB-Out */
 	bool max_prefix_warned;
+	bool max_prefix_over;  /* warning-only: the excess was logged */
 	bool default_sent;     /* default-originate: the default route is out */
 };
 
@@ -146,6 +147,7 @@ struct bgp_speaker {
 	uint16_t n_slots;
 	struct bgp_rib rib;
 	uint8_t *scratch;               /* BGP_SCRATCH_SIZE, for UPDATE decoding */
+	uint8_t *scratch2;              /* 2 x BGP_MAX_EXT_MSG, for sorted communities */
 	const struct policy *policy;    /* route-maps and lists, or NULL */
 	struct policy_ctx pctx;         /* reused for every evaluation */
 	bgp_fib_fn fib_fn;              /* the kernel side, or NULL */

@@ -479,6 +479,15 @@ static enum pres chk_u32(struct pstate *ps, const char *what, const struct toks 
 		       : perr(ps, "%s: expected 0..4294967295, found \"%.64s\"", what, a->v[0]);
 }
 
+/* FRR 8.4's YANG model takes 1..4294967295 for `match metric`. */
+static enum pres chk_match_metric(struct pstate *ps, const char *what, const struct toks *a)
+{
+	uint32_t v;
+	return tok_u32(a->v[0], 1, UINT32_MAX, &v)
+		       ? P_OK
+		       : perr(ps, "%s: expected 1..4294967295, found \"%.64s\"", what, a->v[0]);
+}
+
 static enum pres chk_weight(struct pstate *ps, const char *what, const struct toks *a)
 {
 	uint32_t v;
@@ -594,7 +603,7 @@ static const struct clause_kind clause_kinds[CONF_RM_KIND_COUNT] = {
 	{ CONF_MATCH_AS_PATH, "match as-path", 1, 1, chk_name },
 	{ CONF_MATCH_COMMUNITY, "match community", 1, 2, chk_comm_name },
 	{ CONF_MATCH_LARGE_COMMUNITY, "match large-community", 1, 2, chk_comm_name },
-	{ CONF_MATCH_METRIC, "match metric", 1, 1, chk_u32 },
+	{ CONF_MATCH_METRIC, "match metric", 1, 1, chk_match_metric },
 	{ CONF_MATCH_ORIGIN, "match origin", 1, 1, chk_origin },
 	{ CONF_SET_AS_PATH_PREPEND, "set as-path prepend", 1, 32, chk_prepend },
 	{ CONF_SET_AS_PATH_EXCLUDE, "set as-path exclude", 1, 32, chk_exclude },
@@ -722,7 +731,7 @@ static enum pres cmd_rm_exit(struct pstate *ps, const struct toks *a, bool no)
 	e->goto_seq = 0;
 	if (no)
 		return P_OK;
-	if (ps->tag == 0 || (ps->tag == 2 && a->n == 0)) {
+	if (ps->tag == 0) {
 		e->exit_policy = CONF_RM_EXIT_NEXT;
 		return P_OK;
 	}
@@ -755,7 +764,7 @@ static const struct cmd policy_cmds[] = {
 	{ N_RMAP, "call", true, 0, 1, cmd_rm_call, "NAME", 0 },
 	{ N_RMAP, "on-match next", true, 0, 0, cmd_rm_exit, "", 0 },
 	{ N_RMAP, "on-match goto", true, 0, 1, cmd_rm_exit, "1..65535", 1 },
-	{ N_RMAP, "continue", true, 0, 1, cmd_rm_exit, "[1..65535]", 2 },
+	{ N_RMAP, "continue", true, 0, 1, cmd_rm_exit, "1..65535", 2 },
 };
 
 const struct cmd_table conf_policy_cmds = { policy_cmds, sizeof policy_cmds / sizeof policy_cmds[0] };

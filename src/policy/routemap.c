@@ -40,7 +40,11 @@ static bool match_one(const struct pol_clause *c, const struct policy_ctx *ctx)
 				       part(a, BGP_ATTR_LARGE_COMMUNITIES, a->large_communities),
 				       c->exact);
 	case CONF_MATCH_METRIC:
-		return (bgp_attrs_has(a, BGP_ATTR_MED) ? a->med : 0) == c->num;
+		/* FRR compares the stored value even when the attribute was
+		 * dropped (a MED learned from another AS, on its way to an eBGP
+		 * peer), while `set metric +N` starts from 0 then: both kept.
+		 * Decoded attributes hold 0 when there is no MED. */
+		return a->med == c->num;
 	case CONF_MATCH_ORIGIN:
 		return a->origin == c->num;
 	default:

@@ -450,7 +450,7 @@ static const struct form_case form_cases[] = {
 	  " set ip next-hop peer-address\n set local-preference 200\n set metric +10\n"
 	  " set weight 10\n set origin incomplete\n set community 65000:1 no-export additive\n"
 	  " set large-community 65000:1:1\n set src 10.0.0.4\n set as-path replace any 65001\n"
-	  " call OTHER\n on-match goto 20\nexit\nroute-map RM deny 5\n continue\n"
+	  " call OTHER\n on-match goto 20\nexit\nroute-map RM deny 5\n on-match next\n"
 	  "route-map R2 permit 10\n set local-preference 100\n set local-preference 200\n"
 	  "route-map R3 permit 10\n set as-path prepend last-as 2\n",
 	  chk_route_map },
@@ -490,6 +490,9 @@ struct error_case {
 static const struct error_case error_cases[] = {
 	{ "router bgp 1\n bgp frobnicate\n", 2, { "t.conf:2: ", "unknown command \"bgp frobnicate\"" } },
 	{ "hostname a\nfoo bar\n", 2, { "unknown command \"foo bar\"" } },
+	/* FRR 8.4 refuses these two; so does nvad (found by the FRR differential). */
+	{ "route-map M permit 10\n match metric 0\n", 2, { "t.conf:2: ", "match metric", "1..4294967295" } },
+	{ "route-map M permit 10\n continue\n", 2, { "t.conf:2: ", "continue" } },
 	{ "ip protocol ospf route-map X\n", 1, { "t.conf:1: ", "ip protocol", "not supported" } },
 	{ "ip protocol bgp map X\n", 1, { "t.conf:1: ", "route-map NAME" } },
 	/* Found by fuzz_conf: a value-taking command given without its value. */
