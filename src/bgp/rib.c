@@ -11,14 +11,13 @@
 
 #define LOCAL_WEIGHT 32768 /* FRR's weight for routes originated here */
 
-bool rib_init(struct bgp_rib *r, struct loop *loop, struct bgp_speaker *s)
+bool rib_init(struct bgp_rib *r, struct bgp_speaker *s)
 {
 	memset(r, 0, sizeof(*r));
 	if (!ptrie_init(&r->trie[BGP_FAM_IPV4], AF_INET) || !ptrie_init(&r->trie[BGP_FAM_IPV6], AF_INET6))
 		return false;
 	bgp_attr_table_init(&r->attrs);
 	r->task = (struct loop_task){ .run = adjout_run, .ctx = s };
-	(void)loop;
 	return true;
 }
 

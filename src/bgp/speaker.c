@@ -50,7 +50,7 @@ struct bgp_speaker *bgp_speaker_new(struct loop *loop, const struct logger *log,
 	s->scratch = malloc(BGP_SCRATCH_SIZE);
 	s->scratch2 = malloc(2 * (size_t)BGP_MAX_EXT_MSG);
 	s->reap_task = (struct loop_task){ .run = reap_run, .ctx = s };
-	if (!s->scratch || !s->scratch2 || !rib_init(&s->rib, loop, s)) {
+	if (!s->scratch || !s->scratch2 || !rib_init(&s->rib, s)) {
 		free(s->scratch);
 		free(s->scratch2);
 		free(s);

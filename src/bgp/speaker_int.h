@@ -194,7 +194,7 @@ void peer_log(const struct bgp_peer *p, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* rib.c */
-bool rib_init(struct bgp_rib *r, struct loop *loop, struct bgp_speaker *s);
+bool rib_init(struct bgp_rib *r, struct bgp_speaker *s);
 void rib_destroy(struct bgp_rib *r);
 void rib_update(struct bgp_peer *p, const struct bgp_update *u);
 struct rib_dest *rib_dest_get(struct bgp_rib *r, const struct prefix *p, bool create);

@@ -529,6 +529,8 @@ struct conf_diff {
 /* Pure: compares old and new (either may be NULL for "no configuration"). */
 void conf_diff(const struct conf *old_c, const struct conf *new_c, struct conf_diff *d);
 void conf_diff_free(struct conf_diff *d);
+/* Whether the `ip protocol ... route-map` lines are the same (NULL: none). */
+bool conf_proto_rmaps_equal(const struct conf *a, const struct conf *b);
 bool conf_diff_empty(const struct conf_diff *d);
 
 #endif

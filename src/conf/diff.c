@@ -192,8 +192,11 @@ static bool static_eq(const struct conf_static *x, const struct conf_static *y)
 }
 
 /* Routes of one family, in order (the printed text groups them by family). */
-static bool proto_rmaps_equal(const struct conf *a, const struct conf *b)
+bool conf_proto_rmaps_equal(const struct conf *a, const struct conf *b)
 {
+	static const struct conf none;
+	a = a ? a : &none;
+	b = b ? b : &none;
 	for (int f = 0; f < 2; f++)
 		for (int i = 0; i < CONF_PROTO_COUNT; i++) {
 			const char *x = a->proto_rmap[f][i].name, *y = b->proto_rmap[f][i].name;
@@ -450,7 +453,7 @@ void conf_diff(const struct conf *old_c, const struct conf *new_c, struct conf_d
 
 	memset(d, 0, sizeof *d);
 	d->header_changed = !header_equal(a, b);
-	d->statics_changed = !statics_equal(a, b) || !proto_rmaps_equal(a, b);
+	d->statics_changed = !statics_equal(a, b) || !conf_proto_rmaps_equal(a, b);
 	d->no_rib_changed = a->bgp_no_rib != b->bgp_no_rib;
 	diff_bgp(a, b, d);
 	diff_neighbors(a, b, d);

@@ -157,18 +157,6 @@ static bool policy_changed(const struct conf *old_c, const struct conf *new_c)
 	return changed;
 }
 
-static bool proto_rmaps_changed(const struct conf *a, const struct conf *b)
-{
-	for (int f = 0; f < 2; f++)
-		for (int i = 0; i < CONF_PROTO_COUNT; i++) {
-			const char *x = a ? a->proto_rmap[f][i].name : NULL;
-			const char *y = b ? b->proto_rmap[f][i].name : NULL;
-			if ((x == NULL) != (y == NULL) || (x && strcmp(x, y) != 0))
-				return true;
-		}
-	return false;
-}
-
 struct conf *nvad_load(const char *path, struct policy **pol, struct conf_errors *errs)
 {
 	struct conf *c = conf_load_file(path, errs);
@@ -228,7 +216,7 @@ bool nvad_apply(struct nvad *d, struct conf *conf, struct policy *pol, char *err
 	} else if (d->bgp) {
 		bgp_speaker_set(d->bgp, &sc);
 	}
-	bool policy_was_changed = policy_changed(d->conf, conf) || proto_rmaps_changed(d->conf, conf);
+	bool policy_was_changed = policy_changed(d->conf, conf) || !conf_proto_rmaps_equal(d->conf, conf);
 	if (fresh)
 		nvad_local_forget(d);
 	if (d->bgp) {

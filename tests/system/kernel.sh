@@ -42,32 +42,10 @@ esac
 
 lib_init "k-$CASE"
 
-# --- nvad -------------------------------------------------------------------------
-# nvad_start NAME NS [OPTIONS...]: nvad with $TMP/NAME.conf, control socket
-# $TMP/NAME.sock, debug log $TMP/NAME.log (appended across restarts).
-nvad_start() {
-	local name=$1 ns=$2
-	shift 2
-	rm -f "$TMP/$name.sock"
-	lib_spawn "$ns" "$TMP/$name.log" "$NVAD" -f "$TMP/$name.conf" --socket "$TMP/$name.sock" \
-		--log-level debug "$@"
-	lib_pid_save "$TMP" "$name"
-	wait_for 10 test -S "$TMP/$name.sock"
-}
-# nvad_kill NAME SIGNAL: sends it and waits until the process is gone.
-nvad_kill() {
-	local pid
-	pid=$(lib_pid "$TMP" "$1")
-	kill -"$2" "$pid" 2>/dev/null
-	for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-	echo "----- nvad killed with SIG$2 by the test -----" >>"$TMP/$1.log"
-	! kill -0 "$pid" 2>/dev/null
-}
-nv() {
-	local name=$1
-	shift
-	timeout 10 "$NVACTL" --socket "$TMP/$name.sock" "$@"
-}
+# nvad_start NAME NS [OPTIONS...]: nvad with $TMP/NAME.conf, writing to the kernel
+# (nvad_spawn, nvad_kill and nv are in lib.sh).
+nvad_start() { nvad_spawn "$1" "$2" "$TMP/$1.conf" "${@:3}"; }
+
 nv_nbr() { nv "$1" show ip bgp neighbors "$2" json 2>/dev/null | jq -c --arg n "$2" '.[$n] // empty'; }
 nv_est() { [ "$(nv_nbr "$1" "$2" | jq -r '.bgpState // empty')" = Established ]; }
 # all_est NAME PEER...: every session Established.

@@ -360,3 +360,33 @@ openbgpd_route() {
 		communities: ([.communities[]? ] | join(" ")),
 		large: ([."large_communities"[]?] | join(" "))}'
 }
+
+# --- nvad (the binaries in $NVAD and $NVACTL) ----------------------------------------
+# nvad_spawn NAME NS CONF [OPTIONS...]: nvad in NS with CONF, control socket
+# $TMP/NAME.sock, debug log $TMP/NAME.log (appended across restarts); waits
+# up to 10 s for the socket.
+nvad_spawn() {
+	local name=$1 ns=$2 conf=$3
+	shift 3
+	rm -f "$TMP/$name.sock"
+	lib_spawn "$ns" "$TMP/$name.log" "$NVAD" -f "$conf" --socket "$TMP/$name.sock" \
+		--log-level debug "$@"
+	lib_pid_save "$TMP" "$name"
+	wait_for 10 test -S "$TMP/$name.sock"
+}
+# nvad_kill NAME [SIGNAL]: sends it (TERM by default) and waits until the
+# process is gone; false when it is still there.
+nvad_kill() {
+	local pid
+	pid=$(lib_pid "$TMP" "$1")
+	kill -"${2:-TERM}" "$pid" 2>/dev/null
+	for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	echo "----- nvad killed with SIG${2:-TERM} by the test -----" >>"$TMP/$1.log"
+	! kill -0 "$pid" 2>/dev/null
+}
+# nv NAME COMMAND...: nvactl against that nvad.
+nv() {
+	local name=$1
+	shift
+	timeout 10 "$NVACTL" --socket "$TMP/$name.sock" "$@"
+}

@@ -59,14 +59,9 @@ expect_eq() { if [ "$2" = "$3" ]; then ok "$1: $3"; else notok "$1: $3 (got: $2)
 # nvad_start NAME NS CONF: nvad with CONF, socket $TMP/NAME.sock, log $TMP/NAME.log.
 nvad_start() {
 	local name=$1 ns=$2 conf=$3
-	rm -f "$TMP/$name.sock"
 	echo "----- nvad started by the test with $(basename "$conf") -----" >>"$TMP/$name.log"
-	lib_spawn "$ns" "$TMP/$name.log" "$NVAD" -f "$conf" --socket "$TMP/$name.sock" \
-		--log-level debug --no-kernel
-	lib_pid_save "$TMP" "$name"
 	echo "$conf" >"$TMP/$name.nvconf"
-	for _ in $(seq 100); do [ -S "$TMP/$name.sock" ] && return 0; sleep 0.1; done
-	return 1
+	nvad_spawn "$name" "$ns" "$conf" --no-kernel
 }
 nvad_stop() {
 	local pid
@@ -74,11 +69,6 @@ nvad_stop() {
 	[ -n "$pid" ] || return 0
 	stop_pid "$pid"
 	echo "----- nvad stopped by the test -----" >>"$TMP/$1.log"
-}
-nv() {
-	local name=$1
-	shift
-	timeout 10 "$NVACTL" --socket "$TMP/$name.sock" "$@"
 }
 nv_nbr() { nv "$1" show ip bgp neighbors "$2" json 2>/dev/null | jq -c --arg n "$2" '.[$n] // empty'; }
 nv_field() { nv_nbr "$1" "$2" | jq -r ".$3 // empty"; }

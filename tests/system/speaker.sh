@@ -59,31 +59,10 @@ esac
 
 lib_init "sp-$CASE"
 
-# --- nvad -------------------------------------------------------------------------
-# nvad_start NAME NS [OPTIONS...]: nvad with $TMP/NAME.conf, control socket
-# $TMP/NAME.sock, debug log $TMP/NAME.log.
-nvad_start() {
-	local name=$1 ns=$2
-	shift 2
-	rm -f "$TMP/$name.sock"
-	lib_spawn "$ns" "$TMP/$name.log" "$NVAD" -f "$TMP/$name.conf" --socket "$TMP/$name.sock" \
-		--log-level debug --no-kernel "$@"
-	lib_pid_save "$TMP" "$name"
-	wait_for 10 test -S "$TMP/$name.sock"
-}
-# nvad_kill NAME [SIGNAL]: stops it (TERM by default) and waits until it is gone.
-nvad_kill() {
-	local pid
-	pid=$(lib_pid "$TMP" "$1")
-	kill -"${2:-TERM}" "$pid" 2>/dev/null
-	for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-	echo "----- nvad killed with SIG${2:-TERM} by the test -----" >>"$TMP/$1.log"
-}
-nv() {
-	local name=$1
-	shift
-	timeout 10 "$NVACTL" --socket "$TMP/$name.sock" "$@"
-}
+# nvad_start NAME NS [OPTIONS...]: nvad with $TMP/NAME.conf, routes kept out of the kernel
+# (nvad_spawn, nvad_kill and nv are in lib.sh).
+nvad_start() { nvad_spawn "$1" "$2" "$TMP/$1.conf" --no-kernel "${@:3}"; }
+
 # nv_nbr NAME PEER: the neighbor's JSON (show ip bgp neighbors PEER json).
 nv_nbr() { nv "$1" show ip bgp neighbors "$2" json 2>/dev/null | jq -c --arg n "$2" '.[$n] // empty'; }
 # nv_field NAME PEER FIELD: one field of it.

@@ -137,13 +137,7 @@ for n in hub00 hub100; do
 done
 
 # nvad_start NAME NS: nvad with $TMP/NAME.conf (no BGP here: --port 0).
-nvad_start() {
-	rm -f "$TMP/$1.sock"
-	lib_spawn "$2" "$TMP/$1.log" "$NVAD" -f "$TMP/$1.conf" --socket "$TMP/$1.sock" --port 0 \
-		--log-level debug
-	lib_pid_save "$TMP" "$1"
-	wait_for 10 test -S "$TMP/$1.sock"
-}
+nvad_start() { nvad_spawn "$1" "$2" "$TMP/$1.conf" --port 0; }
 nvad_start hub00 "$H00" || notok "nvad starts on hub00"
 nvad_start hub100 "$H100" || notok "nvad starts on hub100"
 
