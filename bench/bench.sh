@@ -281,6 +281,7 @@ paths_of() { [ "$1" = p1000 ] && echo 1000 || echo 0; }
 run_floor() {
 	local n=$1 table=$2 rep=$3
 	RUN=$TMP/floor-$n-$table-$rep
+	DPID=
 	mkdir -p "$RUN"
 	topo_up || { say "topology failed"; return 1; }
 	spawn_ev "$NS_S" "$RUN/sink.ev" "$RUN/sink.err" "$BLAST" sink --local-as $SINK_AS \
