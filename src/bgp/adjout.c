@@ -1,6 +1,7 @@
 /* adjout.c: what each peer is told. For every changed destination and every
- * established peer, the attributes to advertise are computed (split horizon,
- * RFC 8212, eBGP/iBGP rewriting), compared by pointer with the Adj-RIB-Out
+ * established peer, the attributes to advertise are computed (back to the
+ * source peer only as FRR's update groups would, RFC 8212, eBGP/iBGP
+ * rewriting), compared by pointer with the Adj-RIB-Out
  * (interned attributes), and only differences are queued. A batch of changes
  * is packed into UPDATEs grouped by attribute set. A new session gets the
  * whole table by a walk in slices, then End-of-RIB. */
@@ -336,10 +337,7 @@ static const struct bgp_iattrs *export_attrs(struct bgp_peer *p, struct bgp_pend
 					     const struct rib_dest *d)
 {
 	const struct rib_path *best = d->best;
-	/* Never back to the peer it came from. FRR does send it back to an eBGP
-	 * peer (whose loop check then drops it); nvad does not yet: a known
-	 * difference, caught by tests/system/policy.sh azure-relay. */
-	if (!best || !best->attrs || best->slot == p->slot)
+	if (!best || !best->attrs || (best->slot == p->slot && !p->af[d->family].echo))
 		return NULL;
 	struct prefix pfx;
 	if (p->cfg.af[d->family].default_originate && d->node.len == 0)
@@ -379,6 +377,54 @@ static bool adv_set(struct bgp_speaker *s, struct rib_dest *d, uint16_t slot,
 		bgp_attr_unref(&s->rib.attrs, d->adv[slot]);
 	d->adv[slot] = a;
 	return true;
+}
+
+bool adjout_af_cfg_same(const struct bgp_peer_af_cfg *a, const struct bgp_peer_af_cfg *b)
+{
+	return a->policy_out == b->policy_out && a->next_hop_self == b->next_hop_self &&
+	       a->as_override == b->as_override && a->remove_private_as == b->remove_private_as &&
+	       a->send_community == b->send_community && a->max_prefix_out == b->max_prefix_out &&
+	       a->default_originate == b->default_originate && !strcmp(a->rmap_out, b->rmap_out) &&
+	       !strcmp(a->plist_out, b->plist_out) && !strcmp(a->flist_out, b->flist_out);
+}
+
+/* Whether a route goes back to the peer it came from follows FRR, whose peers
+ * with the same outbound settings share one update group: the route is held
+ * back only from a peer alone in its group, and sent to every member of a
+ * shared one (iBGP routes never go to iBGP peers anyway; an eBGP peer drops
+ * its own routes by its AS-path loop check, unless as-override rewrote the
+ * path). Groups are FRR's: same eBGP/iBGP kind, peer-group, 4-octet AS
+ * capability and outbound settings; maximum-prefix-out puts a peer in a group
+ * of its own. */
+static bool same_group(const struct bgp_peer *a, const struct bgp_peer *b, uint8_t fam)
+{
+	const struct bgp_peer_af_cfg *x = &a->cfg.af[fam], *y = &b->cfg.af[fam];
+	return peer_is_ebgp(a) == peer_is_ebgp(b) && a->as4 == b->as4 && !x->max_prefix_out &&
+	       !y->max_prefix_out && !strcmp(a->cfg.peer_group, b->cfg.peer_group) &&
+	       adjout_af_cfg_same(x, y);
+}
+
+static bool peer_takes(const struct bgp_peer *p, uint8_t fam);
+
+void adjout_groups(struct bgp_speaker *s)
+{
+	for (uint16_t i = 1; i <= s->n_slots; i++) {
+		struct bgp_peer *p = speaker_peer(s, i);
+		if (!p)
+			continue;
+		bool changed = false;
+		for (uint8_t f = 0; f < BGP_FAM_COUNT; f++) {
+			bool echo = false;
+			for (uint16_t j = 1; j <= s->n_slots && peer_takes(p, f) && !echo; j++) {
+				const struct bgp_peer *q = speaker_peer(s, j);
+				echo = j != i && peer_takes(q, f) && same_group(p, q, f);
+			}
+			changed |= echo != p->af[f].echo;
+			p->af[f].echo = echo;
+		}
+		if (changed && p->est)
+			adjout_resync(p);
+	}
 }
 
 /* Brings p's Adj-RIB-Out for d up to date; queues the difference. */
@@ -764,8 +810,12 @@ void adjout_resync(struct bgp_peer *p)
 {
 	for (int f = 0; f < BGP_FAM_COUNT; f++) {
 		struct bgp_peer_af *af = &p->af[f];
-		if (!af->negotiated || (af->walking && !af->refreshing))
+		if (!af->negotiated)
 			continue;
+		if (af->walking && !af->refreshing) {
+			af->walk_started = false; /* the initial walk starts over */
+			continue;
+		}
 		af->walking = true;
 		af->refreshing = false;
 		af->walk_started = false;

@@ -513,6 +513,7 @@ void rib_peer_up(struct bgp_peer *p)
 		af->max_prefix_over = false;
 		af->default_sent = false;
 	}
+	adjout_groups(p->s);
 	loop_task_queue(p->s->loop, &p->out_task);
 }
 
@@ -545,6 +546,7 @@ static void peer_down_walk(struct bgp_peer *p, bool keep)
 		p->af[f].pfx_sent = 0;
 		p->af[f].walking = false;
 	}
+	adjout_groups(s);
 }
 
 void rib_peer_stale(struct bgp_peer *p)

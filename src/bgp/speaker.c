@@ -17,7 +17,7 @@ void bgp_speaker_cfg_defaults(struct bgp_speaker_cfg *c)
 {
 	*c = (struct bgp_speaker_cfg){ .listen_port = 179, .keepalive = 60, .hold = 180,
 				       .connect_retry = 120, .ebgp_requires_policy = true,
-				       .gr_restart_time = 120 };
+				       .fast_external_failover = true, .gr_restart_time = 120 };
 	for (int f = 0; f < BGP_FAM_COUNT; f++)
 		c->maximum_paths[f] = c->maximum_paths_ibgp[f] = 64;
 }
@@ -115,6 +115,7 @@ void bgp_speaker_set(struct bgp_speaker *s, const struct bgp_speaker_cfg *cfg)
 	s->cfg.hold = cfg->hold;
 	s->cfg.connect_retry = cfg->connect_retry;
 	s->cfg.ebgp_requires_policy = cfg->ebgp_requires_policy;
+	s->cfg.fast_external_failover = cfg->fast_external_failover;
 	s->cfg.log_neighbor_changes = cfg->log_neighbor_changes;
 	memcpy(s->cfg.maximum_paths, cfg->maximum_paths, sizeof(s->cfg.maximum_paths));
 	memcpy(s->cfg.maximum_paths_ibgp, cfg->maximum_paths_ibgp, sizeof(s->cfg.maximum_paths_ibgp));
@@ -324,21 +325,18 @@ bool bgp_peer_set(struct bgp_peer *p, const struct bgp_peer_cfg *cfg)
 			      o->soft_reconfig_in != n->soft_reconfig_in ||
 			      strcmp(o->rmap_in, n->rmap_in) || strcmp(o->plist_in, n->plist_in) ||
 			      strcmp(o->flist_in, n->flist_in);
-		out_changed |= o->policy_out != n->policy_out || o->next_hop_self != n->next_hop_self ||
-			       o->as_override != n->as_override ||
-			       o->remove_private_as != n->remove_private_as ||
-			       o->send_community != n->send_community ||
-			       o->max_prefix_out != n->max_prefix_out ||
-			       o->default_originate != n->default_originate ||
-			       strcmp(o->rmap_out, n->rmap_out) || strcmp(o->plist_out, n->plist_out) ||
-			       strcmp(o->flist_out, n->flist_out);
+		out_changed |= !adjout_af_cfg_same(o, n);
 	}
+	bool group_changed = strcmp(p->cfg.peer_group, cfg->peer_group) != 0;
 	memcpy(p->cfg.description, cfg->description, sizeof(p->cfg.description));
+	memcpy(p->cfg.peer_group, cfg->peer_group, sizeof(p->cfg.peer_group));
 	memcpy(p->cfg.af, cfg->af, sizeof(p->cfg.af));
 	if (in_changed)
 		bgp_peer_soft_in(p);
 	if (out_changed)
 		bgp_peer_soft_out(p);
+	if (out_changed || group_changed)
+		adjout_groups(p->s);
 	return false;
 }
 
@@ -372,6 +370,22 @@ void bgp_peer_remove(struct bgp_peer *p)
 	p->next_dead = s->graveyard;
 	s->graveyard = p;
 	loop_task_queue(s->loop, &s->reap_task);
+}
+
+void bgp_speaker_link_down(struct bgp_speaker *s, int ifindex)
+{
+	if (!s->cfg.fast_external_failover || ifindex <= 0)
+		return;
+	for (uint16_t i = 1; i <= s->n_slots; i++) {
+		struct bgp_peer *p = speaker_peer(s, i);
+		if (!p || !p->est || p->ifindex != ifindex || !peer_is_ebgp(p))
+			continue;
+		bool direct = p->cfg.ttl_security ? p->cfg.ttl_security == 1 : p->cfg.multihop_ttl <= 1;
+		if (!direct)
+			continue;
+		session_stop(p, 0, "interface down (fast-external-failover)");
+		session_start(p);
+	}
 }
 
 void bgp_peer_reset(struct bgp_peer *p)
@@ -446,6 +460,7 @@ void bgp_speaker_free(struct bgp_speaker *s)
 		session_stop(p, BGP_CEASE_ADMIN_SHUTDOWN, "shutting down");
 		adjout_peer_reset(p);
 		loop_timer_stop(s->loop, &p->connect_retry);
+		s->peers[i - 1] = NULL;
 		peer_free(p);
 	}
 	reap_run(&s->reap_task);

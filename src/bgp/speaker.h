@@ -72,6 +72,7 @@ struct bgp_peer_cfg {
 	uint16_t keepalive;      /* 0xffff: the speaker's */
 	uint16_t hold;           /* 0xffff: the speaker's */
 	uint16_t connect_retry;  /* seconds, 0: the speaker's */
+	char peer_group[BGP_POLICY_NAME]; /* "" when in none */
 	struct bgp_peer_af_cfg af[BGP_FAM_COUNT];
 };
 
@@ -83,6 +84,7 @@ struct bgp_speaker_cfg {
 	uint16_t hold;
 	uint16_t connect_retry;
 	bool ebgp_requires_policy;
+	bool fast_external_failover; /* see bgp_speaker_link_down */
 	bool log_neighbor_changes;
 	uint8_t maximum_paths[BGP_FAM_COUNT];      /* eBGP multipath, 1 = off */
 	uint8_t maximum_paths_ibgp[BGP_FAM_COUNT];
@@ -116,6 +118,12 @@ uint32_t bgp_speaker_asn(const struct bgp_speaker *s);
  * reconfiguration); false only swaps in an equal policy. */
 struct policy;
 void bgp_speaker_set_policy(struct bgp_speaker *s, const struct policy *pol, bool changed);
+
+/* An interface went down. With fast_external_failover, the sessions with
+ * directly connected eBGP neighbors (no ebgp-multihop, or ttl-security hops
+ * 1) over it are reset at once rather than left to their hold timer, as
+ * FRR's bgp fast-external-failover does. */
+void bgp_speaker_link_down(struct bgp_speaker *s, int ifindex);
 
 /* Opens the listening sockets (IPv4 and IPv6 on the configured port). False
  * with errno set when neither could be opened. */

@@ -55,6 +55,9 @@ struct bgp_peer_af {
 	bool walking;          /* the table is being sent by a walk */
 	bool refreshing;       /* ...as a route refresh (else the initial table) */
 	bool walk_started;
+	/* Routes learned from this peer are advertised back to it: it shares its
+	 * outbound settings with another established peer (see adjout_groups). */
+	bool echo;
 	struct prefix walk_next; /* where the initial walk resumes */
 	uint32_t pfx_received; /* paths held from the peer */
 	uint32_t pfx_accepted; /* of those, accepted by inbound policy */
@@ -223,5 +226,10 @@ void adjout_free_pending(struct bgp_peer *p);
 void adjout_peer_init(struct bgp_peer *p);
 void adjout_resync(struct bgp_peer *p);
 void adjout_send_refresh_marker(struct bgp_peer *p, uint8_t fam, uint8_t subtype);
+/* The settings that shape what goes out to a peer in a family are equal. */
+bool adjout_af_cfg_same(const struct bgp_peer_af_cfg *a, const struct bgp_peer_af_cfg *b);
+/* Peers came up, went down or changed their outbound settings: recomputes
+ * which peers get their own routes back, and re-syncs those that changed. */
+void adjout_groups(struct bgp_speaker *s);
 
 #endif

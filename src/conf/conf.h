@@ -47,6 +47,7 @@ struct conf_version {
 /* The BGP defaults that depend on the version and the profile, as FRR's
  * bgpd declares them (see docs/configuration.md, "Defaults"). */
 struct conf_bgp_defaults {
+	bool fast_external_failover; /* always on */
 	bool ebgp_requires_policy;  /* off for datacenter and before 7.4 */
 	bool import_check;          /* off for traditional before 7.4 */
 	bool log_neighbor_changes;  /* on for datacenter */
@@ -257,6 +258,7 @@ struct conf_bgp {
 	uint32_t asn;
 	bool router_id_set;
 	struct ipaddr router_id;
+	bool fast_external_failover; /* reset single-hop eBGP sessions when their interface goes down */
 	bool ebgp_requires_policy;
 	bool import_check;
 	bool log_neighbor_changes;

@@ -255,6 +255,7 @@ static bool redist_equal(const struct conf_bgp_af *x, const struct conf_bgp_af *
 static bool globals_equal(const struct conf_bgp *x, const struct conf_bgp *y)
 {
 	return x->ebgp_requires_policy == y->ebgp_requires_policy &&
+	       x->fast_external_failover == y->fast_external_failover &&
 	       x->import_check == y->import_check &&
 	       x->log_neighbor_changes == y->log_neighbor_changes &&
 	       x->deterministic_med == y->deterministic_med &&

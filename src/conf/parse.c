@@ -895,6 +895,7 @@ struct conf_bgp_defaults conf_bgp_defaults_for(struct conf_version v, enum conf_
 {
 	bool dc = p == CONF_PROFILE_DATACENTER;
 	return (struct conf_bgp_defaults){
+		.fast_external_failover = true,
 		.ebgp_requires_policy = !dc && !version_before(v, 7, 4),
 		.import_check = dc || !version_before(v, 7, 4),
 		.log_neighbor_changes = dc,
@@ -923,6 +924,7 @@ static void finish(struct pstate *ps)
 	struct conf_bgp *b = c->bgp;
 	const struct conf_bgp_defaults *d = &c->defaults;
 	b->ebgp_requires_policy = flag_or(ps->flag[PF_EBGP_POLICY], d->ebgp_requires_policy);
+	b->fast_external_failover = flag_or(ps->flag[PF_FAST_FAILOVER], d->fast_external_failover);
 	b->import_check = flag_or(ps->flag[PF_IMPORT_CHECK], d->import_check);
 	b->log_neighbor_changes = flag_or(ps->flag[PF_LOG_NBR], d->log_neighbor_changes);
 	b->deterministic_med = flag_or(ps->flag[PF_DET_MED], d->deterministic_med);

@@ -904,6 +904,7 @@ static const struct cmd bgp_cmds[] = {
 	{ N_TOP, "bgp no-rib", true, 0, 0, cmd_no_rib, "", 0 },
 	{ N_BGP, "bgp router-id", true, 0, 1, cmd_router_id, "A.B.C.D", 0 },
 	{ N_BGP, "bgp ebgp-requires-policy", true, 0, 0, cmd_bgp_flag, "", PF_EBGP_POLICY },
+	{ N_BGP, "bgp fast-external-failover", true, 0, 0, cmd_bgp_flag, "", PF_FAST_FAILOVER },
 	{ N_BGP, "bgp network import-check", true, 0, 0, cmd_bgp_flag, "", PF_IMPORT_CHECK },
 	{ N_BGP, "bgp log-neighbor-changes", true, 0, 0, cmd_bgp_flag, "", PF_LOG_NBR },
 	{ N_BGP, "bgp deterministic-med", true, 0, 0, cmd_bgp_flag, "", PF_DET_MED },

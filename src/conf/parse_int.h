@@ -24,6 +24,7 @@ enum pflag {
 	PF_SUPP_DUP,
 	PF_GR_NOTIF,
 	PF_HARD_RESET,
+	PF_FAST_FAILOVER,
 	PF_COUNT,
 };
 

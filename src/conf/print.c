@@ -171,6 +171,9 @@ struct flag_line {
 #define FLAG(w, field) { w, offsetof(struct conf_bgp, field), offsetof(struct conf_bgp_defaults, field) }
 
 /* In the order bgpd writes them. */
+static const struct flag_line flag_lines_first[] = {
+	FLAG("bgp fast-external-failover", fast_external_failover),
+};
 static const struct flag_line flag_lines_early[] = {
 	FLAG("bgp log-neighbor-changes", log_neighbor_changes),
 	FLAG("bgp ebgp-requires-policy", ebgp_requires_policy),
@@ -199,6 +202,7 @@ static void print_bgp_globals(const struct conf *c, struct strbuf *o)
 	char buf[IPADDR_STRLEN];
 
 	strbuf_printf(o, "router bgp %u\n", b->asn);
+	print_flags(c, flag_lines_first, sizeof flag_lines_first / sizeof flag_lines_first[0], o);
 	if (b->router_id_set)
 		strbuf_printf(o, " bgp router-id %s\n", ipaddr_fmt(&b->router_id, buf, sizeof buf));
 	print_flags(c, flag_lines_early, sizeof flag_lines_early / sizeof flag_lines_early[0], o);

@@ -42,6 +42,7 @@ static void speaker_cfg_of(const struct nvad *d, const struct conf *c, struct bg
 	sc->hold = b->holdtime;
 	sc->connect_retry = c->defaults.connect_retry;
 	sc->ebgp_requires_policy = b->ebgp_requires_policy;
+	sc->fast_external_failover = b->fast_external_failover;
 	sc->log_neighbor_changes = b->log_neighbor_changes;
 	sc->hostname = c->hostname;
 	sc->gr_restarting = nvad_kernel_restarting(d);
@@ -70,6 +71,7 @@ static void peer_cfg_of(const struct conf *c, const struct conf_neighbor *n, str
 							     : BGP_REMOTE_AS_NUMBER;
 	pc->remote_as = s.remote_as;
 	copy_str(pc->description, sizeof(pc->description), s.description);
+	copy_str(pc->peer_group, sizeof(pc->peer_group), n->group);
 	pc->port = s.port ? s.port : 179;
 	pc->multihop_ttl = (s.set & CONF_S_MULTIHOP) ? s.multihop : 0;
 	pc->ttl_security = s.ttl_security;

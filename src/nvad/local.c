@@ -110,12 +110,22 @@ static void on_route(void *ctx, bool add, const struct kernel_route *r)
 	nvad_local_sync(d);
 }
 
+/* Its addresses and routes were reported removed already (netlink.c); the
+ * BGP sessions over it may go too. */
+static void on_link(void *ctx, const struct kernel_link *l)
+{
+	struct nvad *d = ctx;
+	bool up = l->admin_up && l->running && !l->removed;
+	if (!up && d->bgp)
+		bgp_speaker_link_down(d->bgp, l->ifindex);
+}
+
 bool nvad_local_init(struct nvad *d)
 {
 	d->local = calloc(1, sizeof(*d->local));
 	if (!d->local)
 		return false;
-	struct kernel_cb cb = { .route = on_route, .addr = on_addr, .ctx = d };
+	struct kernel_cb cb = { .route = on_route, .addr = on_addr, .link = on_link, .ctx = d };
 	d->kernel = kernel_open(d->loop, &d->log, &cb);
 	if (!d->kernel)
 		log_warn(&d->log, "netlink unavailable: connected and kernel routes are not known");

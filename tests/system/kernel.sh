@@ -6,7 +6,7 @@
 #
 #   kernel.sh CASE NVAD NVACTL [BGPPROBE]
 #
-# CASE: fib | restart (README.md describes each).
+# CASE: fib | restart | link (README.md describes each).
 # Prints `ok - ...` / `not ok - ...` lines and `N passed, M failed`; exit 1
 # when something failed, 77 (skipped) when not root or a needed program is
 # missing. Every namespace is made here (names nvk-PID-*) and removed in the
@@ -36,7 +36,7 @@ command -v ping >/dev/null || skip "ping not installed"
 [ -x /usr/lib/frr/bgpd ] && [ -x /usr/lib/frr/zebra ] && command -v vtysh >/dev/null ||
 	skip "frr not installed"
 case $CASE in
-fib | restart) ;;
+fib | restart | link) ;;
 *) echo "kernel.sh: unknown case '$CASE'" >&2; exit 2 ;;
 esac
 
@@ -537,9 +537,102 @@ case_restart() {
 	fi
 }
 
+# ====================================================================================
+# link: interfaces going down and up, as zebra follows them.
+# s_has NS DIR PREFIX: FRR in NS holds PREFIX in its BGP table.
+s_has() {
+	frr_vtysh "$1" "$2" -c "show ip bgp json" 2>/dev/null | jq -e --arg p "$3" '.routes | has($p)' >/dev/null
+}
+s_lacks() { ! s_has "$@"; }
+# fib_has NAME PREFIX PROTOCOL: nvad's show ip route json has a PROTOCOL route for PREFIX.
+fib_has() {
+	nv "$1" show ip route json 2>/dev/null |
+		jq -e --arg p "$2" --arg k "$3" '[(.[$p] // [])[] | select(.protocol == $k)] | length > 0' >/dev/null
+}
+fib_lacks() { ! fib_has "$@"; }
+case_link() {
+	local f
+	net_ecmp || { notok "namespaces set up"; return; }
+	ok "namespaces: NVA E with eth1 towards S1 (10.1.0.5) and eth2 towards S2 (10.2.0.5)"
+	mkdir -p "$TMP/s1" "$TMP/s2"
+	spk_conf "$TMP/s1" 10.1.0.5 0 10.1.0.4 "10.200.0.0/16"
+	spk_conf "$TMP/s2" 10.2.0.5 0 10.2.0.4 "10.200.0.0/16"
+	if spk_start "$NSS1" "$TMP/s1" && spk_start "$NSS2" "$TMP/s2"; then
+		ok "FRR started as S1 and S2 (AS 65515), both announcing 10.200.0.0/16"
+	else
+		notok "FRR started as S1 and S2"
+		return
+	fi
+	# A static route through S1, and a kernel route through it that is not
+	# nvad's; E redistributes its connected subnets.
+	nva_conf "$TMP/e.conf" "ip route 10.99.0.0/16 10.1.0.5" "10.1.0.5 10.2.0.5" "" 0
+	sed -i 's/^ address-family ipv4 unicast$/&\n  redistribute connected/' "$TMP/e.conf"
+	ip -n "$NSE" route add 10.98.0.0/16 via 10.1.0.5 dev eth1
+	nvad_start e "$NSE" || { notok "nvad E started"; return; }
+	if wait_for 30 all_est e 10.1.0.5 10.2.0.5; then ok "E: sessions with S1 and S2 Established"; else
+		notok "E: sessions with S1 and S2 Established"; fi
+	expect_kr "E (ECMP over eth1 and eth2)" "$NSE" 10.200.0.0/16 "bgp 20 10.1.0.5@eth1,10.2.0.5@eth2"
+	expect_kr "E (static via S1)" "$NSE" 10.99.0.0/16 "bgp 1 10.1.0.5@eth1"
+	check "E: show ip route has the kernel route 10.98.0.0/16" wait_for 10 fib_has e 10.98.0.0/16 kernel
+	check "S2 holds E's connected 10.1.0.0/24 (redistribute connected)" wait_for 20 s_has "$NSS2" "$TMP/s2" 10.1.0.0/24
+
+	# eth1 set down: its connected subnet, the routes through it and the
+	# next hop 10.1.0.5 go at once; the session with S1 is reset
+	# (fast-external-failover), not left to its hold timer.
+	ip -n "$NSE" link set eth1 down
+	expect_kr "E after eth1 down (one next hop left)" "$NSE" 10.200.0.0/16 "bgp 20 10.2.0.5@eth2"
+	expect_kr "E after eth1 down (static inactive, removed)" "$NSE" 10.99.0.0/16 ""
+	check "E: show ip route: no connected 10.1.0.0/24 while eth1 is down" wait_for 10 fib_lacks e 10.1.0.0/24 connected
+	check "E: show ip route: the kernel route 10.98.0.0/16 gone with eth1 (the kernel flushed it silently)" \
+		wait_for 10 fib_lacks e 10.98.0.0/16 kernel
+	check "S2 no longer holds 10.1.0.0/24" wait_for 20 s_lacks "$NSS2" "$TMP/s2" 10.1.0.0/24
+	check "E: the session with S1 is down, reset for the interface" wait_for 10 eval \
+		'[ "$(nv_nbr e 10.1.0.5 | jq -r ".bgpState + \" \" + .lastResetDueTo")" != Established ] &&
+		 nv_nbr e 10.1.0.5 | jq -e ".lastResetDueTo | test(\"interface down\")" >/dev/null'
+	check "E: the session with S2 stayed up" all_est e 10.2.0.5
+
+	# eth1 up again: everything comes back (the kernel route does not: the
+	# kernel deleted it).
+	ip -n "$NSE" link set eth1 up
+	if wait_for 40 all_est e 10.1.0.5; then ok "E: session with S1 Established again"; else
+		notok "E: session with S1 Established again"; fi
+	expect_kr "E after eth1 up (ECMP again)" "$NSE" 10.200.0.0/16 "bgp 20 10.1.0.5@eth1,10.2.0.5@eth2"
+	expect_kr "E after eth1 up (static back)" "$NSE" 10.99.0.0/16 "bgp 1 10.1.0.5@eth1"
+	check "E: show ip route: connected 10.1.0.0/24 back" wait_for 10 fib_has e 10.1.0.0/24 connected
+	check "S2 holds 10.1.0.0/24 again" wait_for 20 s_has "$NSS2" "$TMP/s2" 10.1.0.0/24
+	check "E: show ip route: no kernel route 10.98.0.0/16 (the kernel removed it)" fib_lacks e 10.98.0.0/16 kernel
+
+	# The carrier goes (S1's end set down; E's eth1 stays administratively
+	# up): the kernel keeps the routes through eth1, marked linkdown; nvad
+	# treats them as zebra does, as gone until the carrier returns.
+	ip -n "$NSE" route add 10.98.0.0/16 via 10.1.0.5 dev eth1
+	check "E: show ip route has the kernel route 10.98.0.0/16 again" wait_for 10 fib_has e 10.98.0.0/16 kernel
+	ip -n "$NSS1" link set eth0 down
+	expect_kr "E without carrier on eth1 (one next hop left)" "$NSE" 10.200.0.0/16 "bgp 20 10.2.0.5@eth2"
+	expect_kr "E without carrier on eth1 (static removed)" "$NSE" 10.99.0.0/16 ""
+	check "E: show ip route: no connected 10.1.0.0/24 without carrier" wait_for 10 fib_lacks e 10.1.0.0/24 connected
+	check "E: show ip route: the kernel route 10.98.0.0/16 not used without carrier" \
+		wait_for 10 fib_lacks e 10.98.0.0/16 kernel
+	check "E: the kernel itself still holds 10.98.0.0/16 (linkdown)" \
+		eval 'ip -n "$NSE" route show 10.98.0.0/16 | grep -q linkdown'
+	ip -n "$NSS1" link set eth0 up
+	if wait_for 40 all_est e 10.1.0.5; then ok "E: session with S1 Established after the carrier returned"; else
+		notok "E: session with S1 Established after the carrier returned"; fi
+	expect_kr "E with carrier again (ECMP)" "$NSE" 10.200.0.0/16 "bgp 20 10.1.0.5@eth1,10.2.0.5@eth2"
+	expect_kr "E with carrier again (static back)" "$NSE" 10.99.0.0/16 "bgp 1 10.1.0.5@eth1"
+	check "E: show ip route: the kernel route 10.98.0.0/16 usable again" wait_for 10 fib_has e 10.98.0.0/16 kernel
+	check "E: show ip route: connected 10.1.0.0/24 back" wait_for 10 fib_has e 10.1.0.0/24 connected
+
+	if [ "$FAILED" -gt 0 ]; then
+		dump_routes "$NSE"
+		dump_logs "$TMP/e.log"
+	fi
+}
+
 case $CASE in
 fib) case_fib ;;
 restart) case_restart ;;
+link) case_link ;;
 esac
 final_checks
 say "$CASE: $(elapsed "$T0") s"

@@ -689,7 +689,14 @@ static void test_transit(void **state)
 	peer_announce(p1, "10.51.0.0/16", path1, 2, "10.0.1.2", 77);
 	peer_announce(p1, "10.52.0.0/16", path1, 2, "10.0.1.2", 77);
 	settle(f);
-	expect_nothing(f, 0); /* split horizon */
+	/* As FRR does: both peers have the same outbound settings (one update
+	 * group), so peer 1 gets its own routes back too; its AS-path loop
+	 * check is what drops them. */
+	take(f, 0, &d);
+	EXPECT_SET(&d, "A 10.50.0.0/16 path=65001 65002 64900 nh=10.0.1.1 med=-",
+		   "A 10.51.0.0/16 path=65001 65002 64900 nh=10.0.1.1 med=-",
+		   "A 10.52.0.0/16 path=65001 65002 64900 nh=10.0.1.1 med=-");
+	drain_free(&d);
 	take(f, 1, &d);
 	EXPECT_SET(&d, "A 10.50.0.0/16 path=65001 65002 64900 nh=10.0.2.1 med=-",
 		   "A 10.51.0.0/16 path=65001 65002 64900 nh=10.0.2.1 med=-",
@@ -697,7 +704,7 @@ static void test_transit(void **state)
 	assert_int_equal(d.updates, 1); /* one attribute set */
 	drain_free(&d);
 	assert_int_equal(f->side[1].p->af[BGP_FAM_IPV4].pfx_sent, 4);
-	assert_int_equal(p1->af[BGP_FAM_IPV4].pfx_sent, 1);
+	assert_int_equal(p1->af[BGP_FAM_IPV4].pfx_sent, 4);
 
 	/* The same UPDATE again from peer 1: nothing new for anyone. */
 	peer_announce(p1, "10.50.0.0/16", path1, 2, "10.0.1.2", 77);
@@ -705,14 +712,14 @@ static void test_transit(void **state)
 	expect_nothing(f, 0);
 	expect_nothing(f, 1);
 
-	/* Only the MED changes: what peer 2 would get is the same, so nothing. */
+	/* Only the MED changes: what the peers would get is the same, so nothing. */
 	peer_announce(p1, "10.50.0.0/16", path1, 2, "10.0.1.2", 78);
 	settle(f);
 	expect_nothing(f, 0);
 	expect_nothing(f, 1);
 
-	/* Peer 2 offers a shorter path for 10.51: it becomes the best, goes to
-	 * peer 1, and is withdrawn from peer 2 (its own route now). */
+	/* Peer 2 offers a shorter path for 10.51: it becomes the best and goes
+	 * to both peers. */
 	static const uint32_t path2[] = { 65003 };
 	peer_announce(f->side[1].p, "10.51.0.0/16", path2, 1, "10.0.2.2", 3);
 	settle(f);
@@ -720,31 +727,83 @@ static void test_transit(void **state)
 	EXPECT_SET(&d, "A 10.51.0.0/16 path=65001 65003 nh=10.0.1.1 med=-");
 	drain_free(&d);
 	take(f, 1, &d);
-	EXPECT_SET(&d, "W 10.51.0.0/16");
+	EXPECT_SET(&d, "A 10.51.0.0/16 path=65001 65003 nh=10.0.2.1 med=-");
 	drain_free(&d);
 
-	/* Peer 1 withdraws one prefix: peer 2 is told, once. */
+	/* Peer 1 withdraws one prefix: each peer is told, once. */
 	peer_withdraw(p1, "10.50.0.0/16");
 	settle(f);
-	expect_nothing(f, 0);
-	take(f, 1, &d);
-	EXPECT_SET(&d, "W 10.50.0.0/16");
-	assert_int_equal(d.msgs, 1);
-	drain_free(&d);
+	for (int i = 0; i < 2; i++) {
+		take(f, i, &d);
+		EXPECT_SET(&d, "W 10.50.0.0/16");
+		assert_int_equal(d.msgs, 1);
+		drain_free(&d);
+	}
 	peer_withdraw(p1, "10.50.0.0/16");
 	settle(f);
 	expect_nothing(f, 0);
 	expect_nothing(f, 1);
 
 	/* Peer 1's session goes down: what it taught peer 2 is withdrawn; its
-	 * losing path for 10.51 changes nothing for peer 2. */
+	 * losing path for 10.51 changes nothing. Peer 2 is alone now, so its
+	 * own route for 10.51 is withdrawn from it. */
 	session_lost(f, 0);
 	settle(f);
 	expect_nothing(f, 0);
 	take(f, 1, &d);
-	EXPECT_SET(&d, "W 10.52.0.0/16");
+	EXPECT_SET(&d, "W 10.51.0.0/16", "W 10.52.0.0/16");
 	drain_free(&d);
 	assert_int_equal(f->side[1].p->af[BGP_FAM_IPV4].pfx_sent, 1);
+}
+
+/* 5b. A peer whose outbound settings differ from every other's (here a
+ * maximum-prefix-out, which gives it an update group of its own in FRR) does
+ * not get its own routes back; when a second peer with its settings comes
+ * up, it does, and when that one goes, they are withdrawn from it again. */
+static void test_echo_groups(void **state)
+{
+	struct fx *f = *state;
+	struct bgp_peer *p1 = f->side[0].p, *p2 = f->side[1].p;
+	struct bgp_peer_cfg c = p1->cfg;
+	c.af[BGP_FAM_IPV4].next_hop_self = true; /* not p2's: a group of its own */
+	assert_false(bgp_peer_set(p1, &c));
+	establish(f, 0);
+	establish(f, 1);
+	settle(f);
+	struct drain d;
+	take(f, 0, &d);
+	drain_free(&d);
+	take(f, 1, &d);
+	drain_free(&d);
+
+	static const uint32_t path1[] = { 65002 };
+	peer_announce(p1, "10.60.0.0/16", path1, 1, "10.0.1.2", -1);
+	settle(f);
+	expect_nothing(f, 0); /* alone in its group: not back to its source */
+	take(f, 1, &d);
+	EXPECT_SET(&d, "A 10.60.0.0/16 path=65001 65002 nh=10.0.2.1 med=-");
+	drain_free(&d);
+
+	/* Peer 2 takes the same settings: the two share a group, and peer 1
+	 * gets its route back (a soft out of the difference only). */
+	c = p2->cfg;
+	c.af[BGP_FAM_IPV4].next_hop_self = true;
+	assert_false(bgp_peer_set(p2, &c));
+	settle(f);
+	take(f, 0, &d);
+	EXPECT_SET(&d, "A 10.60.0.0/16 path=65001 65002 nh=10.0.1.1 med=-");
+	drain_free(&d);
+	expect_nothing(f, 1);
+
+	/* maximum-prefix-out on peer 1: a group of its own again. */
+	c = p1->cfg;
+	c.af[BGP_FAM_IPV4].max_prefix_out = 100;
+	assert_false(bgp_peer_set(p1, &c));
+	settle(f);
+	take(f, 0, &d);
+	EXPECT_SET(&d, "W 10.60.0.0/16");
+	drain_free(&d);
+	expect_nothing(f, 1);
 }
 
 /* 6. Many prefixes, two attribute sets: packed into as few UPDATEs of at most
@@ -935,6 +994,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_changed_med, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_withdraw, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_transit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_echo_groups, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_many, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refresh, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_session_down_up, setup, teardown),

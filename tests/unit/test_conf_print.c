@@ -79,8 +79,9 @@ static const struct print_case print_cases[] = {
 	{ "non-defaults in bgpd's order",
 	  "frr version 8.4\nrouter bgp 65001\n timers bgp 10 30\n no bgp network import-check\n"
 	  " bgp deterministic-med\n no bgp default ipv4-unicast\n no bgp ebgp-requires-policy\n"
-	  " bgp log-neighbor-changes\n bgp router-id 10.0.0.4\n",
-	  "frr version 8.4\n!\nrouter bgp 65001\n bgp router-id 10.0.0.4\n bgp log-neighbor-changes\n"
+	  " bgp log-neighbor-changes\n bgp router-id 10.0.0.4\n no bgp fast-external-failover\n",
+	  "frr version 8.4\n!\nrouter bgp 65001\n no bgp fast-external-failover\n"
+	  " bgp router-id 10.0.0.4\n bgp log-neighbor-changes\n"
 	  " no bgp ebgp-requires-policy\n no bgp default ipv4-unicast\n bgp deterministic-med\n"
 	  " no bgp network import-check\n timers bgp 10 30\nexit\n!\nend\n" },
 	{ "datacenter: what traditional prints, datacenter does not",

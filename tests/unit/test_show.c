@@ -17,12 +17,16 @@
 #include <string.h>
 
 #include "bgp/fmt.h"
+#include "conf/conf.h"
+#include "policy/policy.h"
 #include "bgp/show.h"
 #include "bgp/speaker_int.h"
 
 #define NOW 1795932896 /* the capture's clock */
 
 struct fixture {
+	struct conf *conf;
+	struct policy *pol;
 	struct loop *loop;
 	struct logger log;
 	struct bgp_speaker *s;
@@ -61,11 +65,30 @@ static struct bgp_peer *add_peer(struct bgp_speaker *s, const char *addr, uint32
 	return p;
 }
 
+/* The reference NVA's lists and route-maps (p2-vm-hub00.frr.conf). */
+static const char ref_policy[] =
+	"ip prefix-list PRE01 seq 5 deny 10.0.210.0/24\n"
+	"ip prefix-list PRE01 seq 10 permit any\n"
+	"bgp as-path access-list azure-asns seq 5 permit _65515_\n"
+	"bgp as-path access-list bogon-asns seq 5 permit _0_\n"
+	"bgp as-path access-list bogon-asns seq 10 permit _23456_\n"
+	"bgp as-path access-list bogon-asns seq 15 permit _1310[0-6][0-9]_|_13107[0-1]_\n"
+	"bgp as-path access-list bogon-asns seq 20 deny _65515_\n"
+	"bgp as-path access-list bogon-asns seq 25 permit ^65\n"
+	"route-map rmap-bogon-asns deny 5\n match as-path bogon-asns\n"
+	"route-map rmap-bogon-asns permit 10\n"
+	"route-map rmap-azure-asns deny 5\n match as-path azure-asns\n"
+	"route-map rmap-azure-asns permit 10\n";
+
 static void rs_cfg(struct bgp_peer_cfg *c)
 {
 	c->multihop_ttl = 255;
-	c->af[BGP_FAM_IPV4].soft_reconfig_in = true;
-	c->af[BGP_FAM_IPV4].policy_in = c->af[BGP_FAM_IPV4].policy_out = true;
+	struct bgp_peer_af_cfg *af = &c->af[BGP_FAM_IPV4];
+	af->soft_reconfig_in = true;
+	af->policy_in = af->policy_out = true;
+	snprintf(af->plist_out, sizeof(af->plist_out), "PRE01");
+	snprintf(af->rmap_in, sizeof(af->rmap_in), "rmap-bogon-asns");
+	snprintf(af->rmap_out, sizeof(af->rmap_out), "rmap-azure-asns");
 }
 
 static void shut_cfg(struct bgp_peer_cfg *c)
@@ -207,6 +230,14 @@ static int setup(void **state)
 	c.hostname = "vm-hub00";
 	f.s = bgp_speaker_new(f.loop, &f.log, &c);
 	assert_non_null(f.s);
+	struct conf_errors errs = CONF_ERRORS_INIT;
+	f.conf = conf_parse(ref_policy, strlen(ref_policy), "ref.conf", &errs);
+	assert_non_null(f.conf);
+	f.pol = policy_compile(f.conf, &errs);
+	assert_non_null(f.pol);
+	assert_int_equal(errs.n, 0);
+	conf_errors_free(&errs);
+	bgp_speaker_set_policy(f.s, f.pol, true);
 	f.rs4 = add_peer(f.s, "10.0.210.4", 65515, rs_cfg);
 	f.rs5 = add_peer(f.s, "10.0.210.5", 65515, rs_cfg);
 	f.rs8 = add_peer(f.s, "10.0.210.8", 65515, shut_cfg);
@@ -241,6 +272,8 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 	bgp_speaker_free(f->s);
 	loop_free(f->loop);
+	policy_free(f->pol);
+	conf_free(f->conf);
 	return 0;
 }
 
@@ -464,11 +497,10 @@ static void test_detail(void **state)
 	strbuf_reset(&out);
 	p = pfx_of("10.100.0.0/16");
 	bgp_show_routes(f->s, BGP_FAM_IPV4, &p, false, &opts, &out);
-	/* Advertised to rs5 only: nvad has no AS-path filter yet (FRR's
-	 * route-map rmap-azure-asns kept it from both). */
+	/* route-map rmap-azure-asns keeps it from both Route Servers. */
 	EXPECT(strbuf_str(&out), "BGP routing table entry for 10.100.0.0/16, version *",
 	       "Paths: (2 available, best #2, table default)",
-	       "  Advertised to non peer-group peers:", "  10.0.210.5", "  65515 12076 12076",
+	       "  Not advertised to any peer", "  65515 12076 12076",
 	       "    10.0.210.5 from 10.0.210.5 (10.0.210.5)",
 	       "      Origin IGP, metric 0, valid, external, multipath", "  65515 12076 12076",
 	       "    10.0.210.4 from 10.0.210.4 (10.0.210.4)",
@@ -511,6 +543,14 @@ static void test_detail(void **state)
 	assert_string_equal(json_object_get_string(jget(j, "paths|1|peer|type")), "external");
 	assert_string_equal(json_object_get_string(jget(j, "paths|1|peer|hostname")), "rs4");
 	assert_true(json_object_get_boolean(jget(j, "paths|1|nexthops|0|accessible")));
+	json_object *adv = NULL;
+	assert_false(json_object_object_get_ex(j, "advertisedTo", &adv));
+	json_object_put(j);
+	strbuf_reset(&out);
+	p = pfx_of("10.10.0.0/16");
+	bgp_show_routes(f->s, BGP_FAM_IPV4, &p, true, &opts, &out);
+	j = json_tokener_parse(strbuf_str(&out));
+	assert_non_null(j);
 	assert_string_equal(json_object_get_string(jget(j, "advertisedTo|10.0.210.5|hostname")), "rs5");
 	json_object_put(j);
 	strbuf_free(&out);
@@ -549,7 +589,13 @@ static void test_neighbor_routes(void **state)
 	       "Displayed  2 routes and 5 total paths");
 
 	/* Advertised to an eBGP peer: FRR shows the path before our AS is
-	 * prepended and 0.0.0.0 for the next hop we set to ourselves. */
+	 * prepended and 0.0.0.0 for the next hop we set to ourselves. Without
+	 * its outbound route-map and prefix-list (a soft out), rs5 gets the
+	 * Route Server routes too. */
+	struct bgp_peer_cfg c5 = f->rs5->cfg;
+	c5.af[BGP_FAM_IPV4].rmap_out[0] = c5.af[BGP_FAM_IPV4].plist_out[0] = '\0';
+	assert_false(bgp_peer_set(f->rs5, &c5));
+	run(f);
 	strbuf_reset(&out);
 	struct ipaddr a5 = addr_of("10.0.210.5");
 	assert_true(bgp_show_neighbor_routes(f->s, &a5, BGP_FAM_IPV4, BGP_SHOW_ADVERTISED, false, &opts, &out));
