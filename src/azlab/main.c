@@ -77,7 +77,7 @@ static int lab_open(const char *file, bool quiet_warnings, struct lab *l)
 		lab_free(l);
 		return 1;
 	}
-	if (!azlab_feed_from_topology(l->t, &l->feed) || !(l->m = azlab_model_build(l->t, &l->feed))) {
+	if (!(l->m = azlab_model_build_offline(l->t, &l->feed))) {
 		fprintf(stderr, "azlab: out of memory\n");
 		lab_free(l);
 		return 1;

@@ -866,3 +866,146 @@ bool azlab_model_nexthop(const struct azlab_model *m, int vm, uint32_t dst,
 		 r->source == AZLAB_SRC_USER ? r->route_table : "System Route");
 	return true;
 }
+
+/* ---- the offline evaluation of relaying NVAs ---- */
+
+static bool feed_has(const struct azlab_feed *f, int vm, int rs, struct azlab_pfx p)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (f->v[i].vm == vm && f->v[i].route_server == rs && azlab_pfx_eq(f->v[i].prefix, p))
+			return true;
+	return false;
+}
+
+static bool relay_one(const struct azlab_model *m, int vmi, const struct azlab_feed *declared,
+		      struct azlab_feed *out)
+{
+	const struct azlab_topo *t = m->t;
+	const struct azlab_vm *vm = &t->vms[vmi];
+	const struct azlab_nva *nva = vm->nva;
+	for (size_t s = 0; s < t->n_route_servers; s++)
+		for (size_t c = 0; c < t->route_servers[s].n_connections; c++) {
+			if (t->route_servers[s].connections[c].peer_ip != vm->ip)
+				continue;
+			const struct azlab_rlist *l = &m->rs_out[s][c];
+			for (size_t i = 0; i < l->n; i++) {
+				const struct azlab_bgp_route *r = &l->v[i];
+				if (r->instance != 0 || path_has(r, nva->asn))
+					continue;
+				/* the NVA's best path for the prefix: the shortest, first seen */
+				bool best = true;
+				for (size_t s2 = 0; s2 < t->n_route_servers && best; s2++)
+					for (size_t c2 = 0; c2 < t->route_servers[s2].n_connections; c2++) {
+						if (t->route_servers[s2].connections[c2].peer_ip != vm->ip)
+							continue;
+						const struct azlab_rlist *l2 = &m->rs_out[s2][c2];
+						for (size_t k = 0; k < l2->n; k++) {
+							const struct azlab_bgp_route *o = &l2->v[k];
+							if (o->instance != 0 || path_has(o, nva->asn) ||
+							    !azlab_pfx_eq(o->prefix, r->prefix))
+								continue;
+							if (o->n_as < r->n_as ||
+							    (o->n_as == r->n_as && (s2 < s || (s2 == s && k < i))))
+								best = false;
+						}
+					}
+				if (!best)
+					continue;
+				for (size_t to = 0; to < t->n_route_servers; to++) {
+					if (to == s || !rs_peers_with(&t->route_servers[to], vm->ip) ||
+					    feed_has(declared, vmi, (int)to, r->prefix) ||
+					    feed_has(out, vmi, (int)to, r->prefix))
+						continue;
+					struct azlab_feed_route f = { .vm = vmi, .route_server = (int)to,
+								      .prefix = r->prefix,
+								      .next_hop = vm->ip };
+					struct azlab_bgp_route tmp = *r;
+					for (size_t k = 0; nva->as_override && k < tmp.n_as; k++)
+						if (tmp.as_path[k] == AZLAB_ASN_AZURE)
+							tmp.as_path[k] = nva->asn;
+					if (!prepend(&tmp, nva->asn))
+						continue;
+					memcpy(f.as_path, tmp.as_path, sizeof f.as_path);
+					f.n_as = tmp.n_as;
+					if (!azlab_feed_add(out, &f))
+						return false;
+				}
+			}
+		}
+	return true;
+}
+
+bool azlab_feed_relay(const struct azlab_model *m, const struct azlab_feed *declared,
+		      struct azlab_feed *out)
+{
+	const struct azlab_topo *t = m->t;
+	out->n = 0;
+	for (size_t i = 0; i < declared->n; i++)
+		if (!azlab_feed_add(out, &declared->v[i]))
+			return false;
+	for (size_t v = 0; v < t->n_vms; v++)
+		if (t->vms[v].nva && t->vms[v].nva->relay && !relay_one(m, (int)v, declared, out))
+			return false;
+	return true;
+}
+
+static bool feed_equal(const struct azlab_feed *a, const struct azlab_feed *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++) {
+		const struct azlab_feed_route *x = &a->v[i], *y = &b->v[i];
+		if (x->vm != y->vm || x->route_server != y->route_server ||
+		    !azlab_pfx_eq(x->prefix, y->prefix) || x->n_as != y->n_as ||
+		    memcmp(x->as_path, y->as_path, x->n_as * sizeof(uint32_t)) != 0 ||
+		    x->next_hop != y->next_hop || x->no_advertise != y->no_advertise)
+			return false;
+	}
+	return true;
+}
+
+struct azlab_model *azlab_model_build_offline(const struct azlab_topo *t, struct azlab_feed *feed)
+{
+	struct azlab_feed declared = AZLAB_FEED_INIT, next = AZLAB_FEED_INIT;
+	struct azlab_model *m = NULL;
+	bool relays = false;
+	for (size_t v = 0; v < t->n_vms; v++)
+		if (t->vms[v].nva && t->vms[v].nva->relay)
+			relays = true;
+	if (!azlab_feed_from_topology(t, &declared))
+		goto out;
+	if (!relays) {
+		m = azlab_model_build(t, &declared);
+		azlab_feed_free(feed);
+		*feed = declared;
+		return m;
+	}
+	struct azlab_feed cur = AZLAB_FEED_INIT;
+	for (size_t i = 0; i < declared.n; i++)
+		if (!azlab_feed_add(&cur, &declared.v[i]))
+			goto out_cur;
+	for (int round = 0; round < 16; round++) {
+		azlab_model_free(m);
+		m = azlab_model_build(t, &cur);
+		if (!m || !azlab_feed_relay(m, &declared, &next))
+			goto out_cur;
+		if (feed_equal(&cur, &next))
+			break;
+		struct azlab_feed tmp = cur;
+		cur = next;
+		next = tmp;
+		if (round == 15)
+			azlab_diag_add(&m->notes, "the NVAs' relayed routes did not settle in 16 rounds");
+	}
+	azlab_model_free(m);
+	m = azlab_model_build(t, &cur);
+	azlab_feed_free(feed);
+	*feed = cur;
+	cur = (struct azlab_feed)AZLAB_FEED_INIT;
+out_cur:
+	azlab_feed_free(&cur);
+out:
+	azlab_feed_free(&declared);
+	azlab_feed_free(&next);
+	return m;
+}

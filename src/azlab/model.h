@@ -32,6 +32,8 @@ struct azlab_feed_route {
 	bool no_advertise; /* NO_ADVERTISE community (R-D8) */
 };
 
+struct azlab_model;
+
 struct azlab_feed {
 	struct azlab_feed_route *v;
 	size_t n, cap;
@@ -43,6 +45,12 @@ bool azlab_feed_add(struct azlab_feed *f, const struct azlab_feed_route *r);
  * (or all those that list the NVA as a bgpConnection). */
 bool azlab_feed_from_topology(const struct azlab_topo *t, struct azlab_feed *f);
 void azlab_feed_free(struct azlab_feed *f);
+/* The offline back end's static evaluation of NVAs with `relay: true`: the
+ * declared routes plus, for each relaying NVA, its best received route per
+ * prefix re-advertised to its other Route Servers (own AS prepended, 65515
+ * replaced with asOverride; paths holding its own AS ignored). */
+bool azlab_feed_relay(const struct azlab_model *m, const struct azlab_feed *declared,
+		      struct azlab_feed *out);
 
 /* ---- BGP routes inside the emulated Azure parts ---- */
 enum azlab_origin_kind { AZLAB_FROM_NVA, AZLAB_FROM_GATEWAY, AZLAB_FROM_SITE, AZLAB_FROM_VNET };
@@ -91,12 +99,14 @@ struct azlab_eff_table {
 	size_t n, cap;
 };
 
-struct azlab_model;
-
 /* Builds the model; NULL only when memory runs out. Notes (routes dropped
  * and why) are kept in the model. */
 struct azlab_model *azlab_model_build(const struct azlab_topo *t, const struct azlab_feed *feed);
 void azlab_model_free(struct azlab_model *m);
+/* Offline: the declared feed, then relays evaluated until nothing changes
+ * (at most 16 rounds; a note says when it did not settle). feed receives
+ * the final input. */
+struct azlab_model *azlab_model_build_offline(const struct azlab_topo *t, struct azlab_feed *feed);
 const struct azlab_diag *azlab_model_notes(const struct azlab_model *m);
 const struct azlab_topo *azlab_model_topo(const struct azlab_model *m);
 

@@ -267,6 +267,8 @@ static const struct field nva_fields[] = {
 	FLDE(struct azlab_nva, "software", software, sw_names, false),
 	FLD(struct azlab_nva, "config", F_STR, config, false),
 	FLD(struct azlab_nva, "asn", F_ASN, asn, false),
+	FLD(struct azlab_nva, "relay", F_BOOL, relay, false),
+	FLD(struct azlab_nva, "asOverride", F_BOOL, as_override, false),
 	FLDS(struct azlab_nva, "advertises", adverts, n_adverts, adv_desc, false),
 	FLDS(struct azlab_nva, "routes", routes, n_routes, sr_desc, false),
 	FLDS(struct azlab_nva, "tunnels", tunnels, n_tunnels, tun_desc, false),

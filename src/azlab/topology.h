@@ -205,6 +205,8 @@ struct azlab_nva {
 	int software;
 	char *config;
 	uint32_t asn;
+	bool relay;       /* re-advertises its best routes between the Route Servers it peers with */
+	bool as_override; /* relaying, it replaces 65515 by its own ASN (R-D7) */
 	struct azlab_advert *adverts;
 	size_t n_adverts;
 	struct azlab_static_route *routes;
