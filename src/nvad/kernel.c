@@ -17,6 +17,7 @@
 struct nvad_kernel {
 	struct fib *fib;
 	struct kernel_writer *writer; /* NULL: routes are computed, not written */
+	bool write;                   /* false with --no-kernel or bgp no-rib */
 	struct loop_task sync_task;
 	struct loop_timer sweep_timer;
 	bool swept;
@@ -145,6 +146,7 @@ bool nvad_kernel_init(struct nvad *d, bool write)
 		return false;
 	}
 	d->k = k;
+	k->write = write;
 	k->sync_task = (struct loop_task){ .run = sync_run, .ctx = d };
 	k->sweep_timer = (struct loop_timer){ .cb = sweep_due, .ctx = d };
 	if (write) {
@@ -191,9 +193,12 @@ bool nvad_kernel_writes(const struct nvad *d)
 	return d->k && d->k->writer;
 }
 
+/* BGP's routes reach the FIB only when they are to be installed: without,
+ * as with FRR's bgpd -n or `bgp no-rib`, they stay in BGP's table (and out of
+ * `show ip route`), which spares the FIB's memory and work. */
 void nvad_kernel_attach(struct nvad *d)
 {
-	if (d->k && d->bgp)
+	if (d->k && d->bgp && d->k->write)
 		bgp_speaker_on_fib(d->bgp, on_bgp, d);
 }
 

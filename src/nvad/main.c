@@ -23,7 +23,8 @@ static void usage(FILE *f)
 	      "  -c, --check         validate the configuration and exit (0 valid, 1 not)\n"
 	      "  -s, --socket PATH   control socket (default " CTL_DEFAULT_SOCKET ")\n"
 	      "  -p, --port N        BGP port to listen on (default 179; 0: do not listen)\n"
-	      "  -n, --no-kernel     keep routes out of the kernel\n"
+	      "  -n, --no-kernel     keep routes out of the kernel (BGP's routes stay in BGP's\n"
+	      "                      table, as with FRR's bgpd -n)\n"
 	      "  -t, --table N       the kernel table for nvad's routes (default 254, main)\n"
 	      "  -l, --log-level L   error, warning, notice, info or debug (default info)\n"
 	      "      --syslog        log to syslog instead of standard error\n",
