@@ -67,6 +67,9 @@ struct azlab_bgp_route {
 	int instance;    /* Route Server instance (0, 1) it is sent from, -1 */
 };
 
+/* "65515 12076 12076" */
+void azlab_aspath_fmt(const uint32_t *p, size_t n, char *buf, size_t cap);
+
 struct azlab_rlist {
 	struct azlab_bgp_route *v;
 	size_t n, cap;

@@ -21,7 +21,6 @@ struct azlab_model {
 };
 
 bool azlab_rlist_add(struct azlab_model *m, struct azlab_rlist *l, const struct azlab_bgp_route *r);
-void azlab_aspath_fmt(const uint32_t *p, size_t n, char *buf, size_t cap);
 int azlab_connected_peering(const struct azlab_topo *t, int vnet, int remote);
 int azlab_remote_gateway_vnet(const struct azlab_topo *t, int vnet);
 bool azlab_vnet_has(const struct azlab_topo *t, int vnet, uint32_t ip);

@@ -214,6 +214,12 @@ static bool tunnel_send(struct walker *w, int vmi, int tun, struct pkt inner)
 	if (w->depth >= 2)
 		return fail(w, "%s: tunnel inside a tunnel", vm->name);
 	/* the outer packet: UDP from the NIC to the remote end, invisible to traceroute */
+	struct fib_res ures;
+	nva_fib(w, vmi, tu->remote, &ures);
+	if (ures.tunnel >= 0)
+		return fail(w, "%s: the route to the tunnel's remote end %s goes into %s itself (%s); a more specific route via the subnet gateway (.1) is needed",
+			    vm->name, azlab_ip_fmt(tu->remote, ib), vm->nva->tunnels[ures.tunnel].name,
+			    ures.why);
 	struct azlab_path under;
 	memset(&under, 0, sizeof under);
 	struct walker uw = { w->m, t, &under, w->steps, false, w->depth + 1, -1, 0 };
