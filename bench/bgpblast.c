@@ -96,7 +96,7 @@ struct blast {
 	uint16_t hold;
 	double last_recv, last_sent;
 	/* sink */
-	struct pset set;
+	struct ptab set;
 	bool target_hit;
 	double ph_first, ph_last; /* this phase's first and last UPDATE */
 	unsigned long ph_updates, ph_ann, ph_wd;
@@ -557,17 +557,17 @@ static void sink_update(struct blast *b, const uint8_t *m, uint16_t len)
 	struct prefix p;
 	struct bgp_nlri_iter it = bgp_nlri_iter(&u->withdrawn);
 	while (bgp_nlri_next(&it, &p)) {
-		pset_del(&b->set, pkey(&p));
+		ptab_del(&b->set, &p);
 		b->ph_wd++;
 	}
 	it = bgp_nlri_iter(&u->nlri);
 	bool withdraw = act >= BGP_ACT_TREAT_AS_WITHDRAW;
 	while (bgp_nlri_next(&it, &p)) {
 		if (withdraw) {
-			pset_del(&b->set, pkey(&p));
+			ptab_del(&b->set, &p);
 			b->ph_wd++;
 		} else {
-			pset_add(&b->set, pkey(&p));
+			ptab_add(&b->set, &p);
 			b->ph_ann++;
 		}
 	}
@@ -927,7 +927,7 @@ int main(int argc, char **argv)
 		event("ready", "\"secs\":%.3f,\"updates\":%zu,\"churn_updates\":%zu", now() - t0,
 		      b->table.msgs, b->churn.msgs);
 	} else {
-		pset_init(&b->set, b->c.target ? b->c.target + b->c.target / 4 : 1u << 16);
+		ptab_init(&b->set);
 		event("ready", NULL);
 	}
 	struct sigaction sa;

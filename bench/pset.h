@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "lib/cursor.h"
 #include "lib/prefix.h"
@@ -102,6 +103,66 @@ static inline bool pset_del(struct pset *s, uint64_t k)
 static inline uint64_t pkey(const struct prefix *p)
 {
 	return 1ULL << 63 | (uint64_t)load_be32(p->a) << 8 | p->len;
+}
+
+
+/* A table of IPv4 prefixes: a bit per possible prefix of length 24 or less
+ * (2^25 bits, 4 MiB, mostly cache-resident, so the sink keeps up with the
+ * feeder), the hash set above for the longer ones. */
+struct ptab {
+	uint64_t *bits;
+	struct pset longer;
+	size_t n;
+};
+
+static inline void ptab_init(struct ptab *t)
+{
+	t->bits = malloc((1u << 25) / 8);
+	if (!t->bits) {
+		fprintf(stderr, "ptab: out of memory\n");
+		exit(1);
+	}
+	memset(t->bits, 0, (1u << 25) / 8); /* touched now, not while timing */
+	pset_init(&t->longer, 1u << 16);
+	t->n = 0;
+}
+
+static inline size_t ptab_bit(const struct prefix *p)
+{
+	uint32_t a = load_be32(p->a);
+	return ((size_t)1 << p->len) - 1 + (p->len ? a >> (32 - p->len) : 0);
+}
+
+static inline bool ptab_add(struct ptab *t, const struct prefix *p)
+{
+	if (p->len > 24) {
+		bool added = pset_add(&t->longer, pkey(p));
+		t->n += added;
+		return added;
+	}
+	size_t i = ptab_bit(p);
+	uint64_t m = UINT64_C(1) << (i & 63);
+	if (t->bits[i >> 6] & m)
+		return false;
+	t->bits[i >> 6] |= m;
+	t->n++;
+	return true;
+}
+
+static inline bool ptab_del(struct ptab *t, const struct prefix *p)
+{
+	if (p->len > 24) {
+		bool gone = pset_del(&t->longer, pkey(p));
+		t->n -= gone;
+		return gone;
+	}
+	size_t i = ptab_bit(p);
+	uint64_t m = UINT64_C(1) << (i & 63);
+	if (!(t->bits[i >> 6] & m))
+		return false;
+	t->bits[i >> 6] &= ~m;
+	t->n--;
+	return true;
 }
 
 #endif
