@@ -25,9 +25,10 @@ static void usage(FILE *f)
 	      "  routes TARGET [--json]       effective routes of a VM, NIC or VNET/SUBNET\n"
 	      "  nexthop VM DEST [--json]     next hop of a flow (Network Watcher's answer)\n"
 	      "  trace SRC DEST               the model's predicted path, hop by hop\n"
-	      "  tables                       Route Server, gateway and MSEE BGP tables\n"
+	      "  tables [FILE]                Route Server, gateway and MSEE BGP tables\n"
 	      "  graph [FILE] [--dot]         SVG diagram (through Graphviz `dot`), or DOT text\n"
 	      "  test [FILE]                  run the file's expect: entries against the model\n"
+	      "  schema                       the JSON Schema of the topology file\n"
 	      "  up, down, status, exec, reach   the live lab: not implemented yet in this build\n"
 	      "FILE defaults to $AZLAB_TOPOLOGY, then ./topology.yaml.\n",
 	      f);
@@ -488,6 +489,16 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
 		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(cmd, "schema") && npos == 0) {
+		char *sc = azlab_topo_schema();
+		if (!sc) {
+			fprintf(stderr, "azlab: out of memory\n");
+			return 1;
+		}
+		printf("%s\n", sc);
+		free(sc);
 		return 0;
 	}
 	if (!strcmp(cmd, "up") || !strcmp(cmd, "down") || !strcmp(cmd, "status") ||

@@ -1346,3 +1346,115 @@ static bool azlab_topo_link(struct azlab_topo *t, struct azlab_diag *errs)
 	link_expects(&l);
 	return l.ok;
 }
+
+/* ---- JSON Schema, from the same tables ---- */
+
+#include <json-c/json.h>
+
+#define IP_PATTERN "^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])$"
+#define PFX_PATTERN "^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/(3[0-2]|[12]?[0-9])$"
+
+static json_object *schema_string(const char *pattern, const char *desc)
+{
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "type", json_object_new_string("string"));
+	if (pattern)
+		json_object_object_add(o, "pattern", json_object_new_string(pattern));
+	if (desc)
+		json_object_object_add(o, "description", json_object_new_string(desc));
+	return o;
+}
+
+static json_object *schema_array(json_object *items)
+{
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "type", json_object_new_string("array"));
+	json_object_object_add(o, "items", items);
+	return o;
+}
+
+static json_object *schema_u32(void)
+{
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "type", json_object_new_string("integer"));
+	json_object_object_add(o, "minimum", json_object_new_int(0));
+	json_object_object_add(o, "maximum", json_object_new_int64(4294967295LL));
+	return o;
+}
+
+static json_object *schema_obj(const struct objdesc *d);
+
+static json_object *schema_field(const struct field *f)
+{
+	switch (f->type) {
+	case F_STR: return schema_string(NULL, NULL);
+	case F_BOOL: {
+		json_object *o = json_object_new_object();
+		json_object_object_add(o, "type", json_object_new_string("boolean"));
+		return o;
+	}
+	case F_U32:
+	case F_ASN: return schema_u32();
+	case F_IP: return schema_string(IP_PATTERN, "an IPv4 address");
+	case F_PFX: return schema_string(PFX_PATTERN, "an IPv4 prefix without host bits");
+	case F_PFX_LIST: return schema_array(schema_string(PFX_PATTERN, NULL));
+	case F_IP_LIST: return schema_array(schema_string(IP_PATTERN, NULL));
+	case F_STR_LIST: return schema_array(schema_string(NULL, NULL));
+	case F_ASPATH: {
+		json_object *o = json_object_new_object(), *any = json_object_new_array();
+		json_object_array_add(any, schema_array(schema_u32()));
+		json_object_array_add(any, schema_string("^[0-9]+( +[0-9]+)*$", "\"65515 12076 12076\""));
+		json_object_object_add(o, "anyOf", any);
+		return o;
+	}
+	case F_ENUM: {
+		json_object *o = json_object_new_object(), *e = json_object_new_array();
+		for (int i = 0; f->enum_names[i]; i++)
+			json_object_array_add(e, json_object_new_string(f->enum_names[i]));
+		json_object_object_add(o, "enum", e);
+		return o;
+	}
+	case F_SEQ: return schema_array(schema_obj(f->sub));
+	case F_MAP: return schema_obj(f->sub);
+	}
+	return json_object_new_object();
+}
+
+static json_object *schema_obj(const struct objdesc *d)
+{
+	json_object *o = json_object_new_object(), *props = json_object_new_object(),
+		    *req = json_object_new_array();
+	json_object_object_add(o, "type", json_object_new_string("object"));
+	json_object_object_add(o, "description", json_object_new_string(d->what));
+	for (const struct field *f = d->fields; f->key; f++) {
+		json_object_object_add(props, f->key, schema_field(f));
+		if (f->required)
+			json_object_array_add(req, json_object_new_string(f->key));
+	}
+	json_object_object_add(o, "properties", props);
+	if (json_object_array_length(req))
+		json_object_object_add(o, "required", req);
+	else
+		json_object_put(req);
+	json_object_object_add(o, "additionalProperties", json_object_new_boolean(0));
+	return o;
+}
+
+char *azlab_topo_schema(void)
+{
+	json_object *root = schema_obj(&topo_desc);
+	json_object *top = json_object_new_object();
+	json_object_object_add(top, "$schema",
+			       json_object_new_string("https://json-schema.org/draft/2020-12/schema"));
+	json_object_object_add(top, "$id", json_object_new_string("https://nvad.invalid/azlab-topology.schema.json"));
+	json_object_object_add(top, "title", json_object_new_string("azlab topology"));
+	json_object_object_foreach(root, key, val)
+		json_object_object_add(top, key, json_object_get(val));
+	json_object_put(root);
+	const char *s = json_object_to_json_string_ext(top, JSON_C_TO_STRING_PRETTY |
+								JSON_C_TO_STRING_SPACED |
+								JSON_C_TO_STRING_NOSLASHESCAPE);
+	char *out = s ? strdup(s) : NULL;
+	json_object_put(top);
+	return out;
+}

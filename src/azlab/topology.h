@@ -333,6 +333,10 @@ struct azlab_topo *azlab_topo_parse(const char *text, size_t len, const char *fi
 struct azlab_topo *azlab_topo_load(const char *path, struct azlab_diag *errs);
 void azlab_topo_free(struct azlab_topo *t);
 
+/* The JSON Schema of the file (draft 2020-12), made from the same field
+ * tables as the reader; a string to free, NULL when memory runs out. */
+char *azlab_topo_schema(void);
+
 /* Lookups by name; -1 when absent. */
 int azlab_topo_vnet(const struct azlab_topo *t, const char *name);
 int azlab_topo_vm(const struct azlab_topo *t, const char *name);
