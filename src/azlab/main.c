@@ -24,7 +24,7 @@ static void usage(FILE *f)
 	      "  check [FILE]                 reachability matrix between all VMs and site hosts\n"
 	      "  routes TARGET [--json]       effective routes of a VM, NIC or VNET/SUBNET\n"
 	      "  nexthop VM DEST [--json]     next hop of a flow (Network Watcher's answer)\n"
-	      "  trace SRC DEST               the model's predicted path, hop by hop\n"
+	      "  trace SRC DEST [--tcp PORT]  the model's predicted path, hop by hop\n"
 	      "  tables [FILE]                Route Server, gateway and MSEE BGP tables\n"
 	      "  graph [FILE] [--dot]         SVG diagram (through Graphviz `dot`), or DOT text\n"
 	      "  test [FILE]                  run the file's expect: entries against the model\n"
@@ -216,15 +216,19 @@ static int cmd_nexthop(const struct lab *l, const char *vm, const char *dest, bo
 
 /* ---- trace ---- */
 
-static void print_path(const struct azlab_path *p)
+static void print_path(const struct azlab_topo *t, const struct azlab_path *p)
 {
+	char ib[AZLAB_IPSTR];
 	for (size_t i = 0; i < p->n_hops; i++) {
 		const struct azlab_hop *h = &p->hops[i];
 		printf("%2zu  %-15s %s\n", i + 1, h->addr, h->node);
 		if (h->why[0])
 			printf("      because %s\n", h->why);
 	}
-	if (p->delivered)
+	if (p->delivered && p->via_pe >= 0)
+		printf("reached %s through Private Endpoint %s, which it sees as %s\n", p->at,
+		       t->pes[p->via_pe].name, azlab_ip_fmt(p->src_seen, ib));
+	else if (p->delivered)
 		printf("reached %s\n", p->at);
 	else
 		printf("%2zu  fails: %s%s%s\n", p->n_hops + 1, p->reason, p->pending[0] ? "\n      after " : "",
@@ -248,7 +252,7 @@ static int cmd_trace(const struct lab *l, const char *src, const char *dest)
 	azlab_model_walk(l->m, &ep, dst, &p);
 	printf("traceroute %s -> %s (predicted by the model; the live comparison needs `azlab up`)\n",
 	       src, azlab_ip_fmt(dst, ib));
-	print_path(&p);
+	print_path(l->t, &p);
 	return p.delivered ? 0 : 1;
 }
 
@@ -287,6 +291,8 @@ static int cmd_check(const struct lab *l)
 	}
 	endpoints(l->t, e);
 	size_t fails = 0, total = 0;
+	if (e->n == 256)
+		printf("note: the matrix shows the first 256 VMs and site hosts\n");
 	printf("Reachability (offline model; row = sender, column = receiver; ok = request and reply)\n\n%-14s",
 	       "");
 	for (size_t j = 0; j < e->n; j++)
@@ -471,6 +477,7 @@ int main(int argc, char **argv)
 	}
 	const char *cmd = argv[i++];
 	bool json = false, dot = false;
+	const char *tcp = NULL;
 	const char *pos[3] = { NULL, NULL, NULL };
 	int npos = 0;
 	for (; i < argc; i++) {
@@ -478,6 +485,8 @@ int main(int argc, char **argv)
 			json = true;
 		else if (strcmp(argv[i], "--dot") == 0)
 			dot = true;
+		else if (strcmp(argv[i], "--tcp") == 0 && i + 1 < argc)
+			tcp = argv[++i];
 		else if (strcmp(argv[i], "-f") == 0 && i + 1 < argc)
 			file = argv[++i];
 		else if (npos < 3)
@@ -541,8 +550,12 @@ int main(int argc, char **argv)
 		rc = cmd_routes(&l, pos[0], json);
 	else if (!strcmp(cmd, "nexthop"))
 		rc = cmd_nexthop(&l, pos[0], pos[1], json);
-	else if (!strcmp(cmd, "trace"))
+	else if (!strcmp(cmd, "trace")) {
+		if (tcp)
+			printf("note: --tcp %s: the offline model has no port rules (no NSGs), so the path is the same for every port\n",
+			       tcp);
 		rc = cmd_trace(&l, pos[0], pos[1]);
+	}
 	else if (!strcmp(cmd, "tables"))
 		rc = cmd_tables(&l);
 	else

@@ -413,7 +413,7 @@ static bool er_send(struct walker *w, int g, const struct azlab_eff_route *r, st
 	snprintf(node, sizeof node, "ExpressRoute %s", t->circuits[b->circuit].name);
 	add_hop(w, 0, true, node);
 	if (b->origin_kind == AZLAB_FROM_SITE)
-		return site_send(w, b->origin, pk) || false;
+		return site_send(w, b->origin, pk);
 	const struct azlab_er_gateway *h = &t->gateways[b->origin];
 	int v = h->vnet, s;
 	char ref[300];

@@ -320,6 +320,8 @@ static void check_addresses(struct vctx *c)
 			if (t->vms[j].ip == vm->ip && t->vms[j].vnet == vm->vnet)
 				verr(c, vm->loc, "PrivateIPAddressInUse: %s is already used by %s",
 				     azlab_ip_fmt(vm->ip, ib), t->vms[j].name);
+		if (vm->nva && vm->nva->relay && vm->nva->asn == 0)
+			verr(c, vm->nva->loc, "NVA %s relays routes but declares no asn", vm->name);
 		if (vm->nva && vm->nva->n_adverts && vm->nva->asn == 0)
 			verr(c, vm->nva->loc, "NVA %s advertises routes but declares no asn", vm->name);
 		if (vm->nva && vm->nva->n_adverts && !vm->ip_forwarding)
