@@ -5,8 +5,10 @@
  * events, can be told to the caller as the changes they amount to. */
 #include "netlink.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <libmnl/libmnl.h>
+#include <linux/filter.h>
 #include <linux/if.h>
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
@@ -55,6 +57,7 @@ struct kernel {
 };
 
 #define NL_BUF 32768
+#define EVENT_RCVBUF (8 << 20) /* room for bursts of events before ENOBUFS */
 
 /* Attributes by type, up to a message kind's maximum. */
 struct attrs {
@@ -530,6 +533,32 @@ static void on_events(struct loop_fd *f, uint32_t events)
 	}
 }
 
+/* The events of nvad's own routes are of no use here (the FIB knows what it
+ * wrote) and, a full table of them, would overflow the socket and force a
+ * resync after every burst of writes. A socket filter drops them in the
+ * kernel: a notification is one message per packet, so the filter sees its
+ * header (nlmsg_type at offset 4, in host order, which a BPF half-word load
+ * reads as htons would give it) and the rtmsg after it (rtm_protocol at 21). */
+static void quiet_own_routes(struct kernel *k)
+{
+	int fd = mnl_socket_get_fd(k->events);
+	int sz = EVENT_RCVBUF;
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	struct sock_filter code[] = {
+		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, offsetof(struct nlmsghdr, nlmsg_type)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, htons(RTM_NEWROUTE), 1, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, htons(RTM_DELROUTE), 0, 3),
+		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, NLMSG_HDRLEN + offsetof(struct rtmsg, rtm_protocol)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, KERNEL_RTPROT_NVAD, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, 0),
+		BPF_STMT(BPF_RET | BPF_K, 0xffffffff),
+	};
+	struct sock_fprog prog = { .len = sizeof(code) / sizeof(code[0]), .filter = code };
+	if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) < 0)
+		log_warn(k->log, "netlink: no filter for nvad's own route events: %s", strerror(errno));
+}
+
 struct kernel *kernel_open(struct loop *loop, const struct logger *log, const struct kernel_cb *cb)
 {
 	struct kernel *k = calloc(1, sizeof(*k));
@@ -551,6 +580,7 @@ struct kernel *kernel_open(struct loop *loop, const struct logger *log, const st
 		errno = e;
 		return NULL;
 	}
+	quiet_own_routes(k);
 	k->lfd = (struct loop_fd){ .fd = mnl_socket_get_fd(k->events), .events = EPOLLIN,
 				   .cb = on_events, .ctx = k };
 	loop_fd_add(loop, &k->lfd);

@@ -69,8 +69,9 @@ struct kernel;
  * carrier; this module tells the difference. Each address and route is
  * reported once, however often the kernel repeats it; when events were lost
  * (ENOBUFS) the state is read again and what disappeared meanwhile is
- * reported removed. Routes of protocol KERNEL_RTPROT_NVAD go through as the
- * kernel reports them, unkept (there may be a full table of them). */
+ * reported removed. Routes of protocol KERNEL_RTPROT_NVAD are not kept, and
+ * their events are dropped by a socket filter before they reach nvad (a full
+ * table of them would overflow the socket); dumps still report them. */
 struct kernel *kernel_open(struct loop *loop, const struct logger *log, const struct kernel_cb *cb);
 void kernel_close(struct kernel *k);
 

@@ -164,6 +164,10 @@ static void test_dump_and_replace(void **state)
 	expect(f, "- route 10.90.0.0/16 via 10.1.0.5 v0\n+ route 10.90.0.0/16 via 10.1.0.6 v0\n");
 	assert_int_equal(sh("ip route del 10.90.0.0/16"), 0);
 	expect(f, "- route 10.90.0.0/16 via 10.1.0.6 v0\n");
+	/* nvad's own routes (protocol 186): their events never arrive. */
+	assert_int_equal(sh("ip route add 10.97.0.0/16 via 10.1.0.5 proto 186 && "
+			    "ip route del 10.97.0.0/16 proto 186"), 0);
+	expect(f, "");
 	const struct kernel_link *l = kernel_link_get(f->k, f->rec.v0);
 	assert_non_null(l);
 	assert_true(l->admin_up && l->running);
