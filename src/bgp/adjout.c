@@ -362,20 +362,16 @@ static const struct bgp_iattrs *export_attrs(struct bgp_peer *p, struct bgp_pend
 static bool adv_set(struct bgp_speaker *s, struct rib_dest *d, uint16_t slot,
 		    const struct bgp_iattrs *a)
 {
-	if (slot >= d->adv_cap) {
+	if (!rib_adv_cell(d, slot)) {
 		if (!a)
 			return true;
-		size_t cap = (size_t)s->n_slots + 1;
-		const struct bgp_iattrs **adv = realloc(d->adv, cap * sizeof(*adv));
-		if (!adv)
+		if (!rib_adv_room(&s->rib, d, slot, (uint16_t)(s->n_slots + 1)))
 			return false;
-		memset(adv + d->adv_cap, 0, (cap - d->adv_cap) * sizeof(*adv));
-		d->adv = adv;
-		d->adv_cap = (uint16_t)cap;
 	}
-	if (d->adv[slot])
-		bgp_attr_unref(&s->rib.attrs, d->adv[slot]);
-	d->adv[slot] = a;
+	const struct bgp_iattrs **cell = rib_adv_cell(d, slot);
+	if (*cell)
+		bgp_attr_unref(&s->rib.attrs, *cell);
+	*cell = a;
 	return true;
 }
 
@@ -431,7 +427,7 @@ void adjout_groups(struct bgp_speaker *s)
 static void export_dest(struct bgp_peer *p, struct bgp_pending *pd, struct rib_dest *d)
 {
 	const struct bgp_iattrs *want = export_attrs(p, pd, d);
-	const struct bgp_iattrs *cur = p->slot < d->adv_cap ? d->adv[p->slot] : NULL;
+	const struct bgp_iattrs *cur = rib_adv(d, p->slot);
 	struct bgp_speaker *s = p->s;
 	if (want == cur) {
 		if (want)
@@ -701,8 +697,8 @@ static bool walk_slice(struct bgp_peer *p, uint8_t fam, enum walk_mode mode)
 			/* A destination kept only for a withdrawal to send may go:
 			 * the walk allows removing the node it just returned. */
 			rib_dest_maybe_free(&p->s->rib, d);
-		} else if (p->slot < d->adv_cap && d->adv[p->slot]) {
-			pending_announce(pd, fam, d->adv[p->slot], &af->walk_next);
+		} else if (rib_adv(d, p->slot)) {
+			pending_announce(pd, fam, rib_adv(d, p->slot), &af->walk_next);
 		}
 	}
 	flush(p);

@@ -17,6 +17,13 @@ bool rib_init(struct bgp_rib *r, struct bgp_speaker *s)
 	if (!ptrie_init(&r->trie[BGP_FAM_IPV4], AF_INET) || !ptrie_init(&r->trie[BGP_FAM_IPV6], AF_INET6))
 		return false;
 	bgp_attr_table_init(&r->attrs);
+	size_t v6 = sizeof(struct ptrie_node6) - sizeof(struct ptrie_node);
+	slab_init(&r->dest_pool[BGP_FAM_IPV4], sizeof(struct rib_dest));
+	slab_init(&r->dest_pool[BGP_FAM_IPV6], sizeof(struct rib_dest) + v6);
+	slab_init(&r->path_pool, sizeof(struct rib_path));
+	slab_init(&r->path_raw_pool, sizeof(struct rib_path_raw));
+	for (unsigned i = 0; i < RIB_ADV_POOLS; i++)
+		slab_init(&r->adv_pool[i], (sizeof(void *) * 2) << i);
 	r->task = (struct loop_task){ .run = adjout_run, .ctx = s };
 	return true;
 }
@@ -25,9 +32,61 @@ static void path_free(struct bgp_rib *r, struct rib_path *p)
 {
 	if (p->attrs)
 		bgp_attr_unref(&r->attrs, p->attrs);
-	if (p->raw)
-		bgp_attr_unref(&r->attrs, p->raw);
-	free(p);
+	if (p->flags & PATH_F_RAW) {
+		struct rib_path_raw *x = (struct rib_path_raw *)p;
+		if (x->raw)
+			bgp_attr_unref(&r->attrs, x->raw);
+		slab_free(&r->path_raw_pool, x);
+	} else {
+		slab_free(&r->path_pool, p);
+	}
+}
+
+/* The pool of an Adj-RIB-Out array of cap slots, or NULL: malloc's. */
+static struct slab *adv_pool(struct bgp_rib *r, unsigned cap)
+{
+	for (unsigned i = 0; i < RIB_ADV_POOLS; i++)
+		if (cap == 2u << i)
+			return &r->adv_pool[i];
+	return NULL;
+}
+
+/* Drops the array of an Adj-RIB-Out held outside d (its cells must have
+ * been released); d is back to inline cells, empty. */
+static void adv_free(struct bgp_rib *r, struct rib_dest *d)
+{
+	if (d->adv_cap) {
+		struct slab *pool = adv_pool(r, d->adv_cap);
+		if (pool)
+			slab_free(pool, d->adv.ext);
+		else
+			free(d->adv.ext);
+	}
+	memset(&d->adv, 0, sizeof(d->adv));
+	d->adv_cap = 0;
+}
+
+bool rib_adv_room(struct bgp_rib *r, struct rib_dest *d, uint16_t slot, uint16_t n_slots)
+{
+	if (rib_adv_cell(d, slot))
+		return true;
+	unsigned cap = 4;
+	while (cap <= slot || cap < n_slots)
+		cap *= 2;
+	if (cap > UINT16_MAX)
+		cap = UINT16_MAX;
+	if (slot >= cap)
+		return false;
+	struct slab *pool = adv_pool(r, cap);
+	const struct bgp_iattrs **adv = pool ? slab_alloc(pool) : calloc(cap, sizeof(*adv));
+	if (!adv)
+		return false;
+	for (unsigned i = 0; i < rib_adv_end(d); i++)
+		adv[i] = rib_adv(d, i);
+	adv_free(r, d);
+	d->adv.ext = adv;
+	d->adv_cap = (uint16_t)cap;
+	return true;
 }
 
 static void dest_free_contents(struct bgp_rib *r, struct rib_dest *d)
@@ -37,23 +96,27 @@ static void dest_free_contents(struct bgp_rib *r, struct rib_dest *d)
 		d->paths = p->next;
 		path_free(r, p);
 	}
-	for (unsigned i = 0; i < d->adv_cap; i++)
-		if (d->adv[i])
-			bgp_attr_unref(&r->attrs, d->adv[i]);
-	free(d->adv);
+	for (unsigned i = 0; i < rib_adv_end(d); i++)
+		if (rib_adv(d, i))
+			bgp_attr_unref(&r->attrs, rib_adv(d, i));
+	adv_free(r, d);
 }
 
 static void dest_free_node(struct ptrie_node *n, void *arg)
 {
-	struct rib_dest *d = dest_of(n);
-	dest_free_contents(arg, d);
-	free(d);
+	dest_free_contents(arg, dest_of(n)); /* the pools go in one piece */
 }
 
 void rib_destroy(struct bgp_rib *r)
 {
-	for (int f = 0; f < BGP_FAM_COUNT; f++)
+	for (int f = 0; f < BGP_FAM_COUNT; f++) {
 		ptrie_destroy(&r->trie[f], dest_free_node, r);
+		slab_destroy(&r->dest_pool[f]);
+	}
+	slab_destroy(&r->path_pool);
+	slab_destroy(&r->path_raw_pool);
+	for (unsigned i = 0; i < RIB_ADV_POOLS; i++)
+		slab_destroy(&r->adv_pool[i]);
 	bgp_attr_table_destroy(&r->attrs);
 }
 
@@ -65,19 +128,19 @@ static uint8_t family_index(uint8_t af)
 struct rib_dest *rib_dest_get(struct bgp_rib *r, const struct prefix *p, bool create)
 {
 	uint8_t f = family_index(p->family);
-	struct ptrie_node *n = ptrie_lookup(&r->trie[f], p);
-	if (n || !create)
+	if (!create) {
+		struct ptrie_node *n = ptrie_lookup(&r->trie[f], p);
 		return n ? dest_of(n) : NULL;
-	size_t extra = f == BGP_FAM_IPV6 ? sizeof(struct ptrie_node6) - sizeof(struct ptrie_node) : 0;
-	struct rib_dest *d = calloc(1, sizeof(*d) + extra);
+	}
+	/* One walk of the trie: insert, or find the one there. */
+	struct rib_dest *d = slab_alloc(&r->dest_pool[f]);
 	if (!d)
 		return NULL;
 	d->family = f;
-	if (ptrie_insert(&r->trie[f], p, &d->node) != &d->node) {
-		free(d);
-		return NULL;
-	}
-	return d;
+	struct ptrie_node *n = ptrie_insert(&r->trie[f], p, &d->node);
+	if (n != &d->node)
+		slab_free(&r->dest_pool[f], d);
+	return n ? dest_of(n) : NULL;
 }
 
 void rib_dest_prefix(const struct rib_dest *d, struct prefix *out)
@@ -91,12 +154,12 @@ void rib_dest_maybe_free(struct bgp_rib *r, struct rib_dest *d)
 {
 	if (d->paths || (d->flags & DEST_F_DIRTY))
 		return;
-	for (unsigned i = 0; i < d->adv_cap; i++)
-		if (d->adv[i])
+	for (unsigned i = 0; i < rib_adv_end(d); i++)
+		if (rib_adv(d, i))
 			return;
 	if (ptrie_remove(&r->trie[d->family], &d->node)) {
-		free(d->adv);
-		free(d);
+		adv_free(r, d);
+		slab_free(&r->dest_pool[d->family], d);
 	}
 }
 
@@ -118,7 +181,8 @@ void rib_path_cand(const struct bgp_speaker *s, uint8_t fam, const struct rib_pa
 	c->neighbor_as = c->local ? 0 : bgp_iattrs_first_as(a);
 	c->aspath = bgp_iattrs_aspath(a);
 	c->ebgp = p && peer_is_ebgp(p);
-	c->received = path->seq;
+	/* Arrival order from the age (modulo 2^32): smaller is older. */
+	c->received = ((uint64_t)1 << 32) - (uint32_t)(s->rib.seq - path->seq);
 	c->router_id = bgp_iattrs_has(a, BGP_ATTR_ORIGINATOR_ID) ? bgp_iattrs_originator_id(a)
 			: p ? p->remote_id : s->cfg.router_id;
 	c->cluster_len = bgp_iattrs_cluster_count(a);
@@ -185,20 +249,48 @@ static void path_set(struct bgp_speaker *s, struct rib_dest *d, uint16_t slot, u
 	struct bgp_rib *r = &s->rib;
 	struct rib_path **pp = path_slot(d, slot, kind), *p = *pp;
 	bool changed;
+	if (p && raw && !(p->flags & PATH_F_RAW)) {
+		/* soft-reconfiguration inbound was turned on: a path with room
+		 * for the raw attributes takes this one's place. */
+		struct rib_path_raw *x = slab_alloc(&r->path_raw_pool);
+		if (x) {
+			x->p = *p;
+			x->p.flags |= PATH_F_RAW;
+			*pp = &x->p;
+			if (d->best == p)
+				d->best = &x->p;
+			slab_free(&r->path_pool, p);
+			p = &x->p;
+		}
+	}
 	if (p) {
 		changed = p->attrs != attrs || p->weight != weight;
 		p->weight = weight;
 		p->flags &= (uint8_t)~PATH_F_STALE; /* sent again: fresh */
 		if (p->attrs)
 			bgp_attr_unref(&r->attrs, p->attrs);
-		if (p->raw)
-			bgp_attr_unref(&r->attrs, p->raw);
 		p->attrs = attrs;
-		p->raw = raw;
+		if (p->flags & PATH_F_RAW) {
+			struct rib_path_raw *x = (struct rib_path_raw *)p;
+			if (x->raw)
+				bgp_attr_unref(&r->attrs, x->raw);
+			x->raw = raw;
+		} else if (raw) {
+			bgp_attr_unref(&r->attrs, raw); /* no room (out of memory above) */
+		}
 		if (changed)
 			p->seq = ++r->seq;
 	} else {
-		p = calloc(1, sizeof(*p));
+		if (raw) {
+			struct rib_path_raw *x = slab_alloc(&r->path_raw_pool);
+			p = x ? &x->p : NULL;
+			if (x) {
+				x->raw = raw;
+				p->flags = PATH_F_RAW;
+			}
+		} else {
+			p = slab_alloc(&r->path_pool);
+		}
 		if (!p) {
 			log_err(s->log, "out of memory for a path");
 			if (attrs)
@@ -207,8 +299,11 @@ static void path_set(struct bgp_speaker *s, struct rib_dest *d, uint16_t slot, u
 				bgp_attr_unref(&r->attrs, raw);
 			return;
 		}
-		*p = (struct rib_path){ .attrs = attrs, .raw = raw, .seq = ++r->seq, .weight = weight,
-					.slot = slot, .kind = kind };
+		p->attrs = attrs;
+		p->seq = ++r->seq;
+		p->weight = weight;
+		p->slot = slot;
+		p->kind = kind;
 		p->next = d->paths;
 		d->paths = p;
 		changed = true;
@@ -529,9 +624,10 @@ static void peer_down_walk(struct bgp_peer *p, bool keep)
 		ptrie_iter_init(&it, &s->rib.trie[f]);
 		while ((n = ptrie_iter_next(&it))) {
 			struct rib_dest *d = dest_of(n);
-			if (p->slot < d->adv_cap && d->adv[p->slot]) {
-				bgp_attr_unref(&s->rib.attrs, d->adv[p->slot]);
-				d->adv[p->slot] = NULL;
+			const struct bgp_iattrs **cell = rib_adv_cell(d, p->slot);
+			if (cell && *cell) {
+				bgp_attr_unref(&s->rib.attrs, *cell);
+				*cell = NULL;
 			}
 			struct rib_path *path = *path_slot(d, p->slot, 0);
 			if (keep && path && (p->gr_afs & (1u << f))) {
@@ -608,12 +704,12 @@ void rib_soft_in(struct bgp_peer *p)
 		while ((n = ptrie_iter_next(&it))) {
 			struct rib_dest *d = dest_of(n);
 			struct rib_path *path = *path_slot(d, p->slot, 0);
-			if (!path || !path->raw)
+			if (!path || !rib_path_raw(path))
 				continue;
 			struct prefix pfx;
 			uint32_t weight;
 			rib_dest_prefix(d, &pfx);
-			const struct bgp_iattrs *a = import(p, (uint8_t)f, &pfx, path->raw, &weight);
+			const struct bgp_iattrs *a = import(p, (uint8_t)f, &pfx, rib_path_raw(path), &weight);
 			if (a == path->attrs && weight == path->weight) {
 				if (a)
 					bgp_attr_unref(&s->rib.attrs, a);
@@ -623,7 +719,7 @@ void rib_soft_in(struct bgp_peer *p)
 				p->af[f].pfx_accepted--;
 			if (a)
 				p->af[f].pfx_accepted++;
-			path_set(s, d, p->slot, 0, a, bgp_attr_ref(path->raw), weight);
+			path_set(s, d, p->slot, 0, a, bgp_attr_ref(rib_path_raw(path)), weight);
 		}
 	}
 }

@@ -407,7 +407,7 @@ static void detail_text(const struct bgp_speaker *s, const struct rib_dest *d,
 	bool any = false;
 	for (uint16_t i = 1; i <= s->n_slots; i++) {
 		const struct bgp_peer *peer = speaker_peer(s, i);
-		if (!peer || i >= d->adv_cap || !d->adv[i])
+		if (!peer || !rib_adv(d, i))
 			continue;
 		strbuf_printf(out, "%s %s", any ? "" : "  Advertised to non peer-group peers:\n ",
 			      ipaddr_fmt(&peer->cfg.addr, addr, sizeof(addr)));
@@ -582,7 +582,7 @@ static void detail_json(const struct bgp_speaker *s, const struct rib_dest *d,
 	struct json_object *adv = NULL;
 	for (uint16_t i = 1; i <= s->n_slots; i++) {
 		const struct bgp_peer *peer = speaker_peer(s, i);
-		if (!peer || i >= d->adv_cap || !d->adv[i])
+		if (!peer || !rib_adv(d, i))
 			continue;
 		if (!adv)
 			adv = json_object_new_object();
@@ -716,13 +716,13 @@ static void show_adj(const struct bgp_speaker *s, const struct bgp_peer *peer, u
 		const struct bgp_iattrs *ia = NULL;
 		uint32_t weight = peer->cfg.af[fam].weight;
 		if (advertised) {
-			ia = peer->slot < d->adv_cap ? d->adv[peer->slot] : NULL;
+			ia = rib_adv(d, peer->slot);
 			if (ia && d->best)
 				weight = d->best->weight;
 		} else {
 			for (const struct rib_path *p = d->paths; p && !ia; p = p->next)
-				if (p->slot == peer->slot && p->raw)
-					ia = p->raw;
+				if (p->slot == peer->slot && rib_path_raw(p))
+					ia = rib_path_raw(p);
 		}
 		if (!ia)
 			continue;

@@ -10,6 +10,7 @@
 #include "decision.h"
 #include "fsm.h"
 #include "lib/ptrie.h"
+#include "lib/slab.h"
 #include "msg.h"
 #include "policy/policy.h"
 #include "speaker.h"
@@ -104,27 +105,48 @@ struct bgp_peer {
 	bool removed;
 };
 
+/* 32 bytes: a full table holds a million of them. */
 struct rib_path {
 	struct rib_path *next;
 	const struct bgp_iattrs *attrs; /* after inbound policy; NULL when denied */
-	const struct bgp_iattrs *raw;   /* before policy: soft-reconfiguration inbound */
-	uint64_t seq;                   /* arrival order */
+	uint32_t seq;                   /* arrival order, modulo 2^32 (rib_path_age) */
 	uint32_t weight;                /* the neighbor's, or as a route-map set it */
 	uint16_t slot;                  /* peer slot; 0 for local routes */
 	uint8_t kind;                   /* enum bgp_local_kind for local routes */
 	uint8_t flags;
 };
 
+/* A path that keeps its attributes before policy as well (soft-reconfiguration
+ * inbound): flag PATH_F_RAW, allocated from a pool of its own. */
+struct rib_path_raw {
+	struct rib_path p;
+	const struct bgp_iattrs *raw;
+};
+
 #define PATH_F_BEST 0x01
 #define PATH_F_MULTIPATH 0x02
 #define PATH_F_STALE 0x04 /* kept for a restarting peer (graceful restart) */
+#define PATH_F_RAW 0x08   /* a struct rib_path_raw */
+
+static inline const struct bgp_iattrs *rib_path_raw(const struct rib_path *p)
+{
+	return (p->flags & PATH_F_RAW) ? ((const struct rib_path_raw *)p)->raw : NULL;
+}
+
+/* The Adj-RIB-Out of a destination holds, per peer slot, what was sent. Up to
+ * RIB_ADV_INLINE peers (slots 1..) fit in the destination itself; past that,
+ * an array of adv_cap slots from a pool. */
+#define RIB_ADV_INLINE 2
 
 struct rib_dest {
 	struct rib_path *paths;
 	struct rib_path *best;
-	const struct bgp_iattrs **adv;  /* Adj-RIB-Out: per peer slot, what was sent */
+	union {
+		const struct bgp_iattrs *inl[RIB_ADV_INLINE]; /* adv_cap 0: slots 1.. */
+		const struct bgp_iattrs **ext;                /* adv_cap > 0 */
+	} adv;
 	struct rib_dest *dirty_next;
-	uint16_t adv_cap;
+	uint16_t adv_cap;               /* 0: inline */
 	uint8_t family;                 /* enum bgp_family */
 	uint8_t flags;
 	struct ptrie_node node;         /* last: an IPv6 dest has 16 more octets */
@@ -132,12 +154,41 @@ struct rib_dest {
 
 #define DEST_F_DIRTY 0x01
 
+/* One past the highest slot d's Adj-RIB-Out can hold now. */
+static inline unsigned rib_adv_end(const struct rib_dest *d)
+{
+	return d->adv_cap ? d->adv_cap : RIB_ADV_INLINE + 1;
+}
+
+/* What was sent to the peer of slot for d, or NULL. */
+static inline const struct bgp_iattrs *rib_adv(const struct rib_dest *d, unsigned slot)
+{
+	if (d->adv_cap)
+		return slot < d->adv_cap ? d->adv.ext[slot] : NULL;
+	return slot >= 1 && slot <= RIB_ADV_INLINE ? d->adv.inl[slot - 1] : NULL;
+}
+
+/* The cell of slot (NULL when there is no room: see rib_adv_room). */
+static inline const struct bgp_iattrs **rib_adv_cell(struct rib_dest *d, unsigned slot)
+{
+	if (d->adv_cap)
+		return slot < d->adv_cap ? &d->adv.ext[slot] : NULL;
+	return slot >= 1 && slot <= RIB_ADV_INLINE ? &d->adv.inl[slot - 1] : NULL;
+}
+
+/* Adj-RIB-Out arrays come in sizes of 2, 4, 8 and 16 slots from pools;
+ * larger ones from malloc. */
+#define RIB_ADV_POOLS 4
+
 struct bgp_rib {
 	struct ptrie trie[BGP_FAM_COUNT];
+	struct slab dest_pool[BGP_FAM_COUNT];
+	struct slab path_pool, path_raw_pool;
+	struct slab adv_pool[RIB_ADV_POOLS];
 	struct bgp_attr_table attrs;
 	struct rib_dest *dirty_head, *dirty_tail;
 	struct loop_task task;          /* processes dirty dests */
-	uint64_t seq;
+	uint32_t seq;
 };
 
 struct bgp_speaker {
@@ -203,6 +254,8 @@ void rib_update(struct bgp_peer *p, const struct bgp_update *u);
 struct rib_dest *rib_dest_get(struct bgp_rib *r, const struct prefix *p, bool create);
 void rib_dest_maybe_free(struct bgp_rib *r, struct rib_dest *d);
 void rib_dest_prefix(const struct rib_dest *d, struct prefix *out);
+/* Makes room in d's Adj-RIB-Out for slot (false when out of memory). */
+bool rib_adv_room(struct bgp_rib *r, struct rib_dest *d, uint16_t slot, uint16_t n_slots);
 void rib_peer_up(struct bgp_peer *p);
 void rib_peer_down(struct bgp_peer *p);
 /* The peer went down uncleanly and can restart gracefully: its paths stay,
