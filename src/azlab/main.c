@@ -1,6 +1,7 @@
 /* main.c: the azlab program: reads a topology, validates it, builds the
  * model and answers the offline questions (validate, check, routes, nexthop,
- * trace, tables, graph, test). The live verbs come with the fabric. */
+ * trace, tables, graph, test); the live verbs (up, down, status, exec,
+ * reach, and test/trace against a running lab) are in live.c. */
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 
 #include "azlab/expect.h"
 #include "azlab/graph.h"
+#include "azlab/live.h"
 #include "azlab/model.h"
 #include "azlab/model_int.h"
 #include "azlab/topology.h"
@@ -29,7 +31,14 @@ static void usage(FILE *f)
 	      "  graph [FILE] [--dot]         SVG diagram (through Graphviz `dot`), or DOT text\n"
 	      "  test [FILE]                  run the file's expect: entries against the model\n"
 	      "  schema                       the JSON Schema of the topology file\n"
-	      "  up, down, status, exec, reach   the live lab: not implemented yet in this build\n"
+	      "the live lab (root; namespaces azl-NAME-*, state in /run/azlab/NAME):\n"
+	      "  up [FILE] [--nvad PATH] [--timeout S]  build it, start the NVAs, wait for BGP\n"
+	      "  down [FILE]                  remove everything the lab made (also after a crash)\n"
+	      "  status [FILE] [--json]       namespaces, programs, Route Server sessions, feed\n"
+	      "  exec VM|HOST -- CMD [ARGS]   run CMD inside a VM's or site host's namespace\n"
+	      "  reach [FILE]                 live reachability matrix (ping), compared with the model\n"
+	      "  test and trace use the running lab of FILE when it is up (test --offline: the model)\n"
+	      "  --name NAME                  the lab's name (default: the topology's name)\n"
 	      "FILE defaults to $AZLAB_TOPOLOGY, then ./topology.yaml.\n",
 	      f);
 }
@@ -235,7 +244,8 @@ static void print_path(const struct azlab_topo *t, const struct azlab_path *p)
 		       p->pending);
 }
 
-static int cmd_trace(const struct lab *l, const char *src, const char *dest)
+static int cmd_trace(const struct lab *l, const char *src, const char *dest,
+		     const struct azlab_live_opts *o)
 {
 	struct azlab_endpoint ep;
 	uint32_t dst;
@@ -250,9 +260,13 @@ static int cmd_trace(const struct lab *l, const char *src, const char *dest)
 	}
 	struct azlab_path p;
 	azlab_model_walk(l->m, &ep, dst, &p);
-	printf("traceroute %s -> %s (predicted by the model; the live comparison needs `azlab up`)\n",
-	       src, azlab_ip_fmt(dst, ib));
+	printf("traceroute %s -> %s (predicted by the model)\n", src, azlab_ip_fmt(dst, ib));
 	print_path(l->t, &p);
+	int live = azlab_live_trace(l->t->file, o, src, dst, &p);
+	if (live < 0)
+		printf("(no lab of this file is up: `azlab up` adds the real traceroute beside it)\n");
+	else if (live > 0)
+		return 1;
 	return p.delivered ? 0 : 1;
 }
 
@@ -467,8 +481,20 @@ int main(int argc, char **argv)
 	int i = 1;
 	if (!file || !*file)
 		file = "topology.yaml";
-	if (i + 1 < argc && strcmp(argv[i], "-f") == 0) {
-		file = argv[i + 1];
+	bool file_given = getenv("AZLAB_TOPOLOGY") != NULL;
+	struct azlab_live_opts lo = { .timeout_s = 60 };
+	/* options before the command: -f FILE, --name NAME, --nvad PATH */
+	while (i + 1 < argc && argv[i][0] == '-') {
+		if (strcmp(argv[i], "-f") == 0) {
+			file = argv[i + 1];
+			file_given = true;
+		} else if (strcmp(argv[i], "--name") == 0) {
+			lo.name = argv[i + 1];
+		} else if (strcmp(argv[i], "--nvad") == 0) {
+			lo.nvad = argv[i + 1];
+		} else {
+			break;
+		}
 		i += 2;
 	}
 	if (i >= argc) {
@@ -478,6 +504,7 @@ int main(int argc, char **argv)
 	const char *cmd = argv[i++];
 	bool json = false, dot = false;
 	const char *tcp = NULL;
+	char **rest = NULL;
 	const char *pos[3] = { NULL, NULL, NULL };
 	int npos = 0;
 	for (; i < argc; i++) {
@@ -487,9 +514,21 @@ int main(int argc, char **argv)
 			dot = true;
 		else if (strcmp(argv[i], "--tcp") == 0 && i + 1 < argc)
 			tcp = argv[++i];
-		else if (strcmp(argv[i], "-f") == 0 && i + 1 < argc)
+		else if (strcmp(argv[i], "-f") == 0 && i + 1 < argc) {
 			file = argv[++i];
-		else if (npos < 3)
+			file_given = true;
+		} else if (strcmp(argv[i], "--name") == 0 && i + 1 < argc)
+			lo.name = argv[++i];
+		else if (strcmp(argv[i], "--nvad") == 0 && i + 1 < argc)
+			lo.nvad = argv[++i];
+		else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc)
+			lo.timeout_s = atoi(argv[++i]);
+		else if (strcmp(argv[i], "--offline") == 0)
+			lo.offline = true;
+		else if (strcmp(argv[i], "--") == 0) {
+			rest = argv + i + 1;
+			break;
+		} else if (npos < 3)
 			pos[npos++] = argv[i];
 		else {
 			fprintf(stderr, "azlab %s: too many arguments\n", cmd);
@@ -510,10 +549,34 @@ int main(int argc, char **argv)
 		free(sc);
 		return 0;
 	}
+	lo.json = json;
 	if (!strcmp(cmd, "up") || !strcmp(cmd, "down") || !strcmp(cmd, "status") ||
-	    !strcmp(cmd, "exec") || !strcmp(cmd, "reach")) {
-		fprintf(stderr, "azlab %s: not implemented yet in this build (the live lab comes with the fabric; use `azlab check` for the offline model)\n",
-			cmd);
+	    !strcmp(cmd, "reach")) {
+		if (npos > 1) {
+			fprintf(stderr, "azlab %s: expected at most one FILE\n", cmd);
+			return EXIT_USAGE;
+		}
+		if (npos == 1) {
+			file = pos[0];
+			file_given = true;
+		}
+		if (!strcmp(cmd, "up"))
+			return azlab_live_up(file, &lo);
+		if (!strcmp(cmd, "down"))
+			return azlab_live_down(file, file_given, &lo);
+		if (!strcmp(cmd, "status"))
+			return azlab_live_status(file, file_given, &lo);
+		return azlab_live_reach(file, file_given, &lo);
+	}
+	if (!strcmp(cmd, "exec")) {
+		if (npos != 1 || !rest || !rest[0]) {
+			fprintf(stderr, "usage: azlab [--name NAME] exec VM -- CMD [ARGS]\n");
+			return EXIT_USAGE;
+		}
+		return azlab_live_exec(file, file_given, &lo, pos[0], rest);
+	}
+	if (rest) {
+		fprintf(stderr, "azlab %s: unexpected \"--\"\n", cmd);
 		return EXIT_USAGE;
 	}
 	bool takes_file = !strcmp(cmd, "validate") || !strcmp(cmd, "check") ||
@@ -540,6 +603,11 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
+	if (!strcmp(cmd, "test") && !lo.offline) {
+		int lr = azlab_live_test(file, &lo);
+		if (lr >= 0)
+			return lr;
+	}
 	struct lab l;
 	int rc = lab_open(file, !strcmp(cmd, "test"), &l);
 	if (rc)
@@ -554,7 +622,7 @@ int main(int argc, char **argv)
 		if (tcp)
 			printf("note: --tcp %s: the offline model has no port rules (no NSGs), so the path is the same for every port\n",
 			       tcp);
-		rc = cmd_trace(&l, pos[0], pos[1]);
+		rc = cmd_trace(&l, pos[0], pos[1], &lo);
 	}
 	else if (!strcmp(cmd, "tables"))
 		rc = cmd_tables(&l);

@@ -1,0 +1,1643 @@
+/* live.c: the live commands. `up` validates the file, then forks the
+ * supervisor: a daemon that builds the fabric (fabric.c), runs the emulated
+ * Route Servers (routeserver.c) and the NVAs' programs, and on every change
+ * of what the Route Servers receive rebuilds the model and rewrites the
+ * fabric's tables and what the Route Servers send (principle 7). Its state
+ * lives in /run/azlab/NAME/: supervisor.pid, namespaces and pids (appended
+ * before anything is made, so `down` finds everything even after a crash)
+ * and state.json (sessions, the live feed, the programs), which `status`,
+ * `reach`, `test` and `trace` read to rebuild the same model. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "azlab/expect.h"
+#include "azlab/live.h"
+#include "azlab/validate.h"
+#include "lib/loop.h"
+#include "lib/strbuf.h"
+
+#define POLL_MS 300
+#define STABLE_MS 2000
+
+/* ---- small helpers ---- */
+
+static bool is_root(void)
+{
+	return geteuid() == 0;
+}
+
+static char *read_text(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return NULL;
+	struct strbuf b = STRBUF_INIT;
+	char buf[4096];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof buf - 1, f)) > 0) {
+		buf[n] = '\0';
+		strbuf_puts(&b, buf);
+	}
+	fclose(f);
+	if (b.oom || !b.s) {
+		strbuf_free(&b);
+		return b.oom ? NULL : strdup("");
+	}
+	return b.s;
+}
+
+static bool write_atomic(const char *path, const char *text)
+{
+	char tmp[PATH_MAX];
+	azlab_sfmt(tmp, sizeof tmp, "%s.tmp", path);
+	FILE *f = fopen(tmp, "we");
+	if (!f)
+		return false;
+	bool ok = fputs(text, f) >= 0;
+	ok &= fclose(f) == 0;
+	return ok && rename(tmp, path) == 0;
+}
+
+static bool pid_alive(pid_t pid)
+{
+	return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
+}
+
+static pid_t read_pid(const char *path)
+{
+	char *s = read_text(path);
+	pid_t p = s ? (pid_t)atol(s) : 0;
+	free(s);
+	return p;
+}
+
+static struct azlab_topo *load_valid(const char *file, char *err, size_t cap)
+{
+	struct azlab_diag errs = AZLAB_DIAG_INIT, warns = AZLAB_DIAG_INIT;
+	struct azlab_topo *t = azlab_topo_load(file, &errs);
+	if (!t) {
+		azlab_sfmt(err, cap, "%s", errs.n ? errs.msgs[0] : "cannot read the topology");
+		azlab_diag_free(&errs);
+		return NULL;
+	}
+	size_t n = azlab_validate(t, &errs, &warns);
+	if (n) {
+		azlab_sfmt(err, cap, "%s\n%s: %zu error%s: Azure would refuse this topology",
+			 errs.msgs[0], file, n, n == 1 ? "" : "s");
+		azlab_topo_free(t);
+		t = NULL;
+	}
+	azlab_diag_free(&errs);
+	azlab_diag_free(&warns);
+	return t;
+}
+
+/* The lab the command is about: --name; else the name of the file given;
+ * else the only lab that is up. */
+static bool resolve_lab(const char *file, bool file_given, const struct azlab_live_opts *o,
+			struct azlab_lab_names *n)
+{
+	char err[512];
+	if (o->name)
+		goto named;
+	if (file_given) {
+		struct azlab_diag errs = AZLAB_DIAG_INIT;
+		struct azlab_topo *t = azlab_topo_load(file, &errs);
+		azlab_diag_free(&errs);
+		if (!t) {
+			fprintf(stderr, "azlab: cannot read %s (give the lab with --name)\n", file);
+			return false;
+		}
+		bool ok = azlab_lab_names(t->name ? t->name : "lab", n, err, sizeof err);
+		azlab_topo_free(t);
+		if (!ok)
+			fprintf(stderr, "azlab: %s\n", err);
+		return ok;
+	}
+	DIR *d = opendir(AZLAB_RUN_DIR);
+	int found = 0;
+	char only[AZLAB_NAME_MAX + 1] = "";
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		found++;
+		azlab_sfmt(only, sizeof only, "%s", de->d_name);
+	}
+	if (d)
+		closedir(d);
+	if (found == 1)
+		return azlab_lab_names(only, n, err, sizeof err);
+	if (found == 0)
+		fprintf(stderr, "azlab: no lab is up (azlab up FILE starts one)\n");
+	else
+		fprintf(stderr, "azlab: several labs are up (see %s): say which with --name NAME\n",
+			AZLAB_RUN_DIR);
+	return false;
+named:
+	if (!azlab_lab_names(o->name, n, err, sizeof err)) {
+		fprintf(stderr, "azlab: %s\n", err);
+		return false;
+	}
+	return true;
+}
+
+static bool lab_running(const struct azlab_lab_names *n)
+{
+	char p[PATH_MAX];
+	azlab_sfmt(p, sizeof p, "%s/supervisor.pid", n->dir);
+	return pid_alive(read_pid(p));
+}
+
+static json_object *read_state(const struct azlab_lab_names *n)
+{
+	char p[PATH_MAX];
+	azlab_sfmt(p, sizeof p, "%s/state.json", n->dir);
+	char *s = read_text(p);
+	json_object *o = s ? json_tokener_parse(s) : NULL;
+	free(s);
+	return o;
+}
+
+static const char *jstr(json_object *o, const char *key)
+{
+	json_object *v;
+	if (o && json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string))
+		return json_object_get_string(v);
+	return "";
+}
+
+static int64_t jint(json_object *o, const char *key)
+{
+	json_object *v;
+	return o && json_object_object_get_ex(o, key, &v) ? json_object_get_int64(v) : 0;
+}
+
+static json_object *jget(json_object *o, const char *key)
+{
+	json_object *v = NULL;
+	if (o)
+		json_object_object_get_ex(o, key, &v);
+	return v;
+}
+
+/* ---- programs of the NVAs ---- */
+
+static const char *self_dir(char *buf, size_t cap)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, cap - 1);
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	char *slash = strrchr(buf, '/');
+	if (slash)
+		*slash = '\0';
+	return buf;
+}
+
+/* nvad: --nvad, $AZLAB_NVAD, next to azlab, then $PATH. */
+static bool find_nvad(const struct azlab_live_opts *o, char *out, size_t cap)
+{
+	const char *e = o->nvad ? o->nvad : getenv("AZLAB_NVAD");
+	if (e && *e) {
+		azlab_sfmt(out, cap, "%s", e);
+		return access(out, X_OK) == 0;
+	}
+	char d[PATH_MAX];
+	if (self_dir(d, sizeof d)) {
+		azlab_sfmt(out, cap, "%s/nvad", d);
+		if (access(out, X_OK) == 0)
+			return true;
+	}
+	const char *path = getenv("PATH");
+	char *dup = strdup(path ? path : "/usr/sbin:/usr/bin:/sbin:/bin");
+	for (char *save = NULL, *p = dup ? strtok_r(dup, ":", &save) : NULL; p;
+	     p = strtok_r(NULL, ":", &save)) {
+		azlab_sfmt(out, cap, "%s/nvad", p);
+		if (access(out, X_OK) == 0) {
+			free(dup);
+			return true;
+		}
+	}
+	free(dup);
+	azlab_sfmt(out, cap, "nvad");
+	return false;
+}
+
+static void config_path(const struct azlab_topo *t, const char *cfg, char *out, size_t cap)
+{
+	if (cfg[0] == '/')
+		azlab_sfmt(out, cap, "%s", cfg);
+	else
+		azlab_sfmt(out, cap, "%s/%s", t->dir ? t->dir : ".", cfg);
+	char real[PATH_MAX];
+	if (realpath(out, real))
+		azlab_sfmt(out, cap, "%s", real);
+}
+
+/* Checks, before anything is made, that every program and file is there. */
+static bool check_programs(const struct azlab_topo *t, const char *nvad, bool have_nvad, char *err,
+			   size_t cap)
+{
+	for (size_t v = 0; v < t->n_vms; v++) {
+		const struct azlab_nva *nv = t->vms[v].nva;
+		if (!nv || nv->software == AZLAB_SW_NONE)
+			continue;
+		char cfg[PATH_MAX];
+		if (!nv->config) {
+			azlab_sfmt(err, cap, "%s: the NVA runs %s but names no config file",
+				 t->vms[v].name, nv->software == AZLAB_SW_NVAD ? "nvad" : "a router");
+			return false;
+		}
+		config_path(t, nv->config, cfg, sizeof cfg);
+		if (access(cfg, R_OK) != 0) {
+			azlab_sfmt(err, cap, "%s: cannot read its config %s: %s", t->vms[v].name, cfg,
+				 strerror(errno));
+			return false;
+		}
+		if (nv->software == AZLAB_SW_NVAD) {
+			if (!have_nvad) {
+				azlab_sfmt(err, cap,
+					 "%s runs nvad, which was not found (build it, or give --nvad PATH)",
+					 t->vms[v].name);
+				return false;
+			}
+			char out[2048];
+			const char *argv[] = { nvad, "--check", "-f", cfg, NULL };
+			if (azlab_run(argv, NULL, out, sizeof out) != 0) {
+				azlab_sfmt(err, cap, "%s: nvad refuses %s:\n%.1500s", t->vms[v].name, cfg, out);
+				return false;
+			}
+		} else if (nv->software == AZLAB_SW_FRR) {
+			if (access("/usr/lib/frr/bgpd", X_OK) || access("/usr/lib/frr/zebra", X_OK)) {
+				azlab_sfmt(err, cap, "%s runs FRR, which is not installed (/usr/lib/frr/bgpd)",
+					 t->vms[v].name);
+				return false;
+			}
+		} else if (nv->software == AZLAB_SW_BIRD) {
+			if (access("/usr/sbin/bird", X_OK)) {
+				azlab_sfmt(err, cap, "%s runs BIRD, which is not installed (/usr/sbin/bird)",
+					 t->vms[v].name);
+				return false;
+			}
+		}
+	}
+	const char *tools[] = { "/usr/sbin/nft", "/usr/sbin/iptables", "/usr/bin/ping" };
+	for (size_t i = 0; i < 3; i++)
+		if (access(tools[i], X_OK) && access(strrchr(tools[i], '/') + 1, X_OK)) {
+			char alt[64];
+			azlab_sfmt(alt, sizeof alt, "/sbin/%s", strrchr(tools[i], '/') + 1);
+			if (access(alt, X_OK)) {
+				azlab_sfmt(err, cap, "%s is not installed (./run deps)", tools[i]);
+				return false;
+			}
+		}
+	return true;
+}
+
+struct proc {
+	char name[96];
+	char ns[AZLAB_NS_MAX];
+	char log[PATH_MAX];
+	char socket[PATH_MAX];
+	const char *software;
+	int vm;
+	pid_t pid;
+	int status; /* -1 while running */
+};
+
+struct sup {
+	const struct azlab_topo *t;
+	struct azlab_lab_names n;
+	char topo_path[PATH_MAX];
+	char nvad[PATH_MAX];
+	struct loop *loop;
+	struct azlab_fabric *fab;
+	struct azlab_rs *rs;
+	struct azlab_feed feed;
+	struct azlab_model *m;
+	struct proc *procs;
+	size_t n_procs;
+	struct loop_timer tick;
+	uint64_t last_change;
+	bool converged;
+	const char *phase;
+	char error[2048];
+	unsigned rebuilds;
+};
+
+static pid_t spawn_in(const char *ns, const char *const *argv, const char *log)
+{
+	pid_t pid = fork();
+	if (pid != 0)
+		return pid;
+	char path[300];
+	azlab_sfmt(path, sizeof path, "/run/netns/%s", ns);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || setns(fd, CLONE_NEWNET) < 0)
+		_exit(126);
+	int out = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	int nul = open("/dev/null", O_RDONLY);
+	dup2(nul, STDIN_FILENO);
+	if (out >= 0) {
+		dup2(out, STDOUT_FILENO);
+		dup2(out, STDERR_FILENO);
+	}
+	signal(SIGPIPE, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	execv(argv[0], (char *const *)argv);
+	dprintf(STDERR_FILENO, "azlab: cannot run %s: %s\n", argv[0], strerror(errno));
+	_exit(127);
+}
+
+static bool add_proc(struct sup *s, const char *name, const char *ns, const char *software, int vm,
+		     const char *const *argv, const char *log, const char *sock)
+{
+	void *p = realloc(s->procs, (s->n_procs + 1) * sizeof *s->procs);
+	if (!p)
+		return false;
+	s->procs = p;
+	struct proc *pr = &s->procs[s->n_procs];
+	memset(pr, 0, sizeof *pr);
+	azlab_sfmt(pr->name, sizeof pr->name, "%s", name);
+	azlab_sfmt(pr->ns, sizeof pr->ns, "%s", ns);
+	azlab_sfmt(pr->log, sizeof pr->log, "%s", log);
+	azlab_sfmt(pr->socket, sizeof pr->socket, "%s", sock ? sock : "");
+	pr->software = software;
+	pr->vm = vm;
+	pr->status = -1;
+	pr->pid = spawn_in(ns, argv, log);
+	if (pr->pid < 0)
+		return false;
+	char line[200];
+	azlab_sfmt(line, sizeof line, "%ld %s", (long)pr->pid, name);
+	azlab_record(&s->n, "pids", line);
+	s->n_procs++;
+	return true;
+}
+
+static bool wait_file(const char *path, int ms)
+{
+	for (int i = 0; i < ms / 50; i++) {
+		if (access(path, F_OK) == 0)
+			return true;
+		usleep(50000);
+	}
+	return false;
+}
+
+static bool start_nvas(struct sup *s)
+{
+	const struct azlab_topo *t = s->t;
+	for (size_t v = 0; v < t->n_vms; v++) {
+		const struct azlab_nva *nv = t->vms[v].nva;
+		if (!nv || nv->software == AZLAB_SW_NONE || !nv->config)
+			continue;
+		char ns[AZLAB_NS_MAX], dir[PATH_MAX], cfg[PATH_MAX], log[PATH_MAX + 32],
+			sock[PATH_MAX + 32];
+		azlab_fabric_vm_ns(&s->n, t, (int)v, ns, sizeof ns);
+		azlab_sfmt(dir, sizeof dir, "%s/%s", s->n.dir, t->vms[v].name);
+		mkdir(dir, 0755);
+		config_path(t, nv->config, cfg, sizeof cfg);
+		if (nv->software == AZLAB_SW_NVAD) {
+			azlab_sfmt(log, sizeof log, "%s/nvad.log", dir);
+			azlab_sfmt(sock, sizeof sock, "%s/nvad.sock", dir);
+			const char *argv[] = { s->nvad, "-f", cfg, "--socket", sock, "--port", "179",
+					       "--log-level", "info", NULL };
+			if (!add_proc(s, t->vms[v].name, ns, "nvad", (int)v, argv, log, sock)) {
+				azlab_sfmt(s->error, sizeof s->error, "%s: cannot start nvad", t->vms[v].name);
+				return false;
+			}
+		} else if (nv->software == AZLAB_SW_FRR) {
+			char zc[PATH_MAX + 32], bc[PATH_MAX + 32], api[PATH_MAX + 32], pid[PATH_MAX + 32],
+				cmd[PATH_MAX * 2];
+			azlab_sfmt(zc, sizeof zc, "%s/zebra.conf", dir);
+			azlab_sfmt(bc, sizeof bc, "%s/frr.conf", dir);
+			azlab_sfmt(api, sizeof api, "%s/zserv.api", dir);
+			FILE *z = fopen(zc, "we");
+			if (z) {
+				fprintf(z, "hostname %s\nip nht resolve-via-default\n", t->vms[v].name);
+				fclose(z);
+			}
+			azlab_sfmt(cmd, sizeof cmd, "cp '%s' '%s' && chown -R frr:frr '%s'", cfg, bc, dir);
+			const char *sh[] = { "sh", "-c", cmd, NULL };
+			if (azlab_run(sh, NULL, NULL, 0) != 0) {
+				azlab_sfmt(s->error, sizeof s->error, "%s: cannot prepare FRR's files in %s",
+					 t->vms[v].name, dir);
+				return false;
+			}
+			azlab_sfmt(log, sizeof log, "%s/zebra.log", dir);
+			azlab_sfmt(pid, sizeof pid, "%s/zebra.pid", dir);
+			const char *za[] = { "/usr/lib/frr/zebra", "-f", zc, "-i", pid, "-z", api,
+					     "--vty_socket", dir, "-u", "frr", "-g", "frr", NULL };
+			char pname[128];
+			azlab_sfmt(pname, sizeof pname, "%s-zebra", t->vms[v].name);
+			if (!add_proc(s, pname, ns, "frr", (int)v, za, log, NULL) ||
+			    !wait_file(api, 10000)) {
+				azlab_sfmt(s->error, sizeof s->error, "%s: FRR's zebra did not start (see %s)",
+					 t->vms[v].name, log);
+				return false;
+			}
+			static const char *const daemons[] = { "staticd", "bgpd" };
+			for (size_t k = 0; k < 2; k++) {
+				char prog[64];
+				azlab_sfmt(prog, sizeof prog, "/usr/lib/frr/%s", daemons[k]);
+				azlab_sfmt(log, sizeof log, "%s/%s.log", dir, daemons[k]);
+				azlab_sfmt(pid, sizeof pid, "%s/%s.pid", dir, daemons[k]);
+				azlab_sfmt(pname, sizeof pname, "%s-%s", t->vms[v].name, daemons[k]);
+				const char *ba[] = { prog, "-f", bc, "-i", pid, "-z", api, "--vty_socket", dir,
+						     "-u", "frr", "-g", "frr", k ? "-p" : NULL, "179", NULL };
+				if (!add_proc(s, pname, ns, "frr", (int)v, ba, log, NULL)) {
+					azlab_sfmt(s->error, sizeof s->error, "%s: cannot start FRR's %s",
+						 t->vms[v].name, daemons[k]);
+					return false;
+				}
+			}
+		} else if (nv->software == AZLAB_SW_BIRD) {
+			azlab_sfmt(log, sizeof log, "%s/bird.log", dir);
+			azlab_sfmt(sock, sizeof sock, "%s/bird.ctl", dir);
+			const char *argv[] = { "/usr/sbin/bird", "-f", "-c", cfg, "-s", sock, NULL };
+			if (!add_proc(s, t->vms[v].name, ns, "bird", (int)v, argv, log, sock)) {
+				azlab_sfmt(s->error, sizeof s->error, "%s: cannot start BIRD", t->vms[v].name);
+				return false;
+			}
+		}
+	}
+	return true;
+}
+
+/* ---- the supervisor's state file ---- */
+
+static void write_state(struct sup *s, json_object *sessions)
+{
+	const struct azlab_topo *t = s->t;
+	char ib[AZLAB_IPSTR], pb[AZLAB_PFXSTR], ab[256], ns[AZLAB_NS_MAX];
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "name", json_object_new_string(s->n.name));
+	json_object_object_add(o, "topology", json_object_new_string(s->topo_path));
+	json_object_object_add(o, "supervisor", json_object_new_int64(getpid()));
+	json_object_object_add(o, "phase", json_object_new_string(s->phase));
+	json_object_object_add(o, "converged", json_object_new_boolean(s->converged));
+	json_object_object_add(o, "error", json_object_new_string(s->error));
+	json_object_object_add(o, "modelBuilds", json_object_new_int64(s->rebuilds));
+	json_object_object_add(o, "updated", json_object_new_int64(time(NULL)));
+	char fab[AZLAB_NS_MAX];
+	azlab_ns_name(&s->n, "fabric", fab, sizeof fab);
+	json_object_object_add(o, "fabric", json_object_new_string(fab));
+	json_object_object_add(o, "nvad", json_object_new_string(s->nvad));
+	json_object *vms = json_object_new_array();
+	for (size_t v = 0; v < t->n_vms; v++) {
+		const struct azlab_vm *vm = &t->vms[v];
+		json_object *e = json_object_new_object();
+		azlab_fabric_vm_ns(&s->n, t, (int)v, ns, sizeof ns);
+		json_object_object_add(e, "name", json_object_new_string(vm->name));
+		json_object_object_add(e, "namespace", json_object_new_string(ns));
+		json_object_object_add(e, "address", json_object_new_string(azlab_ip_fmt(vm->ip, ib)));
+		json_object_object_add(e, "subnet", json_object_new_string(vm->subnet_name));
+		json_object_object_add(e, "ipForwarding", json_object_new_boolean(vm->ip_forwarding));
+		const char *sw = "";
+		if (vm->nva)
+			sw = vm->nva->software == AZLAB_SW_NVAD ? "nvad" :
+			     vm->nva->software == AZLAB_SW_FRR	? "frr" :
+			     vm->nva->software == AZLAB_SW_BIRD ? "bird" : "";
+		json_object_object_add(e, "software", json_object_new_string(sw));
+		for (size_t k = 0; k < s->n_procs; k++)
+			if (s->procs[k].vm == (int)v && (!strcmp(s->procs[k].name, vm->name) ||
+							 !strstr(s->procs[k].name, "-zebra"))) {
+				json_object_object_add(e, "pid", json_object_new_int64(s->procs[k].pid));
+				json_object_object_add(e, "running",
+						       json_object_new_boolean(s->procs[k].status < 0));
+				json_object_object_add(e, "socket",
+						       json_object_new_string(s->procs[k].socket));
+				json_object_object_add(e, "log", json_object_new_string(s->procs[k].log));
+				break;
+			}
+		json_object_array_add(vms, e);
+	}
+	json_object_object_add(o, "virtualMachines", vms);
+	json_object *hosts = json_object_new_array();
+	for (size_t si = 0; si < t->n_sites; si++)
+		for (size_t h = 0; h < t->sites[si].n_hosts; h++) {
+			json_object *e = json_object_new_object();
+			azlab_ns_name(&s->n, t->sites[si].hosts[h].name, ns, sizeof ns);
+			json_object_object_add(e, "name", json_object_new_string(t->sites[si].hosts[h].name));
+			json_object_object_add(e, "site", json_object_new_string(t->sites[si].name));
+			json_object_object_add(e, "namespace", json_object_new_string(ns));
+			json_object_object_add(e, "address",
+					       json_object_new_string(azlab_ip_fmt(t->sites[si].hosts[h].ip, ib)));
+			json_object_array_add(hosts, e);
+		}
+	json_object_object_add(o, "siteHosts", hosts);
+	json_object *procs = json_object_new_array();
+	for (size_t k = 0; k < s->n_procs; k++) {
+		json_object *e = json_object_new_object();
+		json_object_object_add(e, "name", json_object_new_string(s->procs[k].name));
+		json_object_object_add(e, "pid", json_object_new_int64(s->procs[k].pid));
+		json_object_object_add(e, "namespace", json_object_new_string(s->procs[k].ns));
+		json_object_object_add(e, "running", json_object_new_boolean(s->procs[k].status < 0));
+		json_object_object_add(e, "log", json_object_new_string(s->procs[k].log));
+		json_object_array_add(procs, e);
+	}
+	json_object_object_add(o, "processes", procs);
+	json_object_object_add(o, "sessions", sessions ? sessions : json_object_new_array());
+	json_object *feed = json_object_new_array();
+	for (size_t i = 0; i < s->feed.n; i++) {
+		const struct azlab_feed_route *r = &s->feed.v[i];
+		json_object *e = json_object_new_object(), *path = json_object_new_array();
+		json_object_object_add(e, "vm", json_object_new_string(t->vms[r->vm].name));
+		json_object_object_add(e, "routeServer",
+				       json_object_new_string(t->route_servers[r->route_server].name));
+		json_object_object_add(e, "prefix", json_object_new_string(azlab_pfx_fmt(r->prefix, pb)));
+		for (size_t a = 0; a < r->n_as; a++)
+			json_object_array_add(path, json_object_new_int64(r->as_path[a]));
+		json_object_object_add(e, "asPath", path);
+		azlab_aspath_fmt(r->as_path, r->n_as, ab, sizeof ab);
+		json_object_object_add(e, "path", json_object_new_string(ab));
+		json_object_object_add(e, "nextHop", json_object_new_string(azlab_ip_fmt(r->next_hop, ib)));
+		json_object_array_add(feed, e);
+	}
+	json_object_object_add(o, "feed", feed);
+	char p[PATH_MAX];
+	azlab_sfmt(p, sizeof p, "%s/state.json", s->n.dir);
+	write_atomic(p, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+							      JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+}
+
+static bool rebuild(struct sup *s)
+{
+	struct azlab_model *m = azlab_model_build(s->t, &s->feed);
+	if (!m)
+		return false;
+	azlab_model_free(s->m);
+	s->m = m;
+	s->rebuilds++;
+	bool ok = azlab_fabric_sync(s->fab, m);
+	if (s->rs)
+		azlab_rs_sync(s->rs, m);
+	return ok;
+}
+
+static void on_tick(struct loop_timer *tm)
+{
+	struct sup *s = tm->ctx;
+	int st;
+	pid_t pid;
+	while ((pid = waitpid(-1, &st, WNOHANG)) > 0)
+		for (size_t k = 0; k < s->n_procs; k++)
+			if (s->procs[k].pid == pid) {
+				s->procs[k].status = st;
+				fprintf(stderr, "azlab: %s (pid %ld) exited (status %d)\n",
+					s->procs[k].name, (long)pid, st);
+			}
+	bool up = true;
+	json_object *sessions = NULL;
+	if (s->rs) {
+		struct azlab_feed f = AZLAB_FEED_INIT;
+		bool changed = false;
+		if (azlab_rs_feed(s->rs, &f, &changed) && changed) {
+			azlab_feed_free(&s->feed);
+			s->feed = f;
+			f = (struct azlab_feed)AZLAB_FEED_INIT;
+			s->last_change = loop_now(s->loop);
+			fprintf(stderr, "azlab: the Route Servers hold %zu routes from NVAs: model rebuilt\n",
+				s->feed.n);
+			rebuild(s);
+		}
+		azlab_feed_free(&f);
+		sessions = azlab_rs_sessions(s->rs, &up);
+	}
+	bool conv = up && loop_now(s->loop) - s->last_change >= STABLE_MS;
+	if (conv && !s->converged)
+		fprintf(stderr, "azlab: converged\n");
+	s->converged = conv;
+	s->phase = conv ? "converged" : "converging";
+	write_state(s, sessions);
+	loop_timer_set(s->loop, &s->tick, POLL_MS);
+}
+
+static void on_signal(struct loop_fd *f, uint32_t events)
+{
+	(void)events;
+	struct signalfd_siginfo si;
+	while (read(f->fd, &si, sizeof si) == (ssize_t)sizeof si)
+		if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT || si.ssi_signo == SIGHUP)
+			loop_stop(f->ctx);
+}
+
+/* The daemon: never returns. */
+static void supervise(struct sup *s)
+{
+	char p[PATH_MAX];
+	azlab_sfmt(p, sizeof p, "%s/supervisor.log", s->n.dir);
+	int log = open(p, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	int nul = open("/dev/null", O_RDONLY);
+	if (nul >= 0)
+		dup2(nul, STDIN_FILENO);
+	if (log >= 0) {
+		dup2(log, STDOUT_FILENO);
+		dup2(log, STDERR_FILENO);
+	}
+	azlab_run_log(STDERR_FILENO);
+	signal(SIGPIPE, SIG_IGN);
+	s->phase = "building";
+	write_state(s, NULL);
+	fprintf(stderr, "azlab: building lab %s from %s\n", s->n.name, s->topo_path);
+	s->loop = loop_new();
+	s->fab = azlab_fabric_build(s->t, &s->n, s->error, sizeof s->error);
+	bool ok = s->fab && s->loop;
+	if (ok && !rebuild(s)) {
+		azlab_sfmt(s->error, sizeof s->error, "the first model could not be installed (see %s)", p);
+		ok = false;
+	}
+	if (ok && s->t->n_route_servers) {
+		s->rs = azlab_rs_new(s->loop, s->t, &s->n, s->error, sizeof s->error);
+		if (!s->rs)
+			ok = false;
+		else
+			azlab_rs_sync(s->rs, s->m);
+	}
+	if (ok)
+		ok = start_nvas(s);
+	if (!ok) {
+		fprintf(stderr, "azlab: up failed: %s\n", s->error);
+		s->phase = "failed";
+		write_state(s, NULL);
+		_exit(1);
+	}
+	sigset_t mask;
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	int sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	struct loop_fd sig = { .fd = sfd, .events = 0x001 /* EPOLLIN */, .cb = on_signal, .ctx = s->loop };
+	if (sfd >= 0)
+		loop_fd_add(s->loop, &sig);
+	s->phase = "converging";
+	s->last_change = loop_now(s->loop);
+	s->tick = (struct loop_timer){ .cb = on_tick, .ctx = s };
+	loop_timer_set(s->loop, &s->tick, 0);
+	fprintf(stderr, "azlab: running\n");
+	loop_run(s->loop);
+	fprintf(stderr, "azlab: supervisor stopping (azlab down removes the lab)\n");
+	azlab_rs_free(s->rs);
+	_exit(0);
+}
+
+/* ---- down ---- */
+
+static void kill_wait(pid_t pid)
+{
+	if (!pid_alive(pid))
+		return;
+	kill(pid, SIGTERM);
+	for (int i = 0; i < 30 && pid_alive(pid); i++) {
+		waitpid(pid, NULL, WNOHANG);
+		usleep(100000);
+	}
+	if (pid_alive(pid)) {
+		kill(pid, SIGKILL);
+		usleep(50000);
+		waitpid(pid, NULL, WNOHANG);
+	}
+}
+
+/* Every process whose network namespace is ns (the namespace file's inode). */
+static void kill_in_ns(const char *ns)
+{
+	char path[300];
+	struct stat want;
+	azlab_sfmt(path, sizeof path, "/run/netns/%s", ns);
+	if (stat(path, &want) < 0)
+		return;
+	for (int round = 0; round < 2; round++) {
+		DIR *d = opendir("/proc");
+		struct dirent *de;
+		while (d && (de = readdir(d))) {
+			char *end;
+			long pid = strtol(de->d_name, &end, 10);
+			if (*end || pid <= 1 || pid == getpid())
+				continue;
+			char p[64];
+			struct stat st;
+			azlab_sfmt(p, sizeof p, "/proc/%ld/ns/net", pid);
+			if (stat(p, &st) == 0 && st.st_ino == want.st_ino && st.st_dev == want.st_dev)
+				kill((pid_t)pid, round ? SIGKILL : SIGTERM);
+		}
+		if (d)
+			closedir(d);
+		if (!round)
+			usleep(300000);
+	}
+}
+
+/* Namespaces recorded by other labs: a prefix scan must not take them. */
+static bool recorded_elsewhere(const struct azlab_lab_names *n, const char *ns)
+{
+	DIR *d = opendir(AZLAB_RUN_DIR);
+	struct dirent *de;
+	bool found = false;
+	while (!found && d && (de = readdir(d))) {
+		if (de->d_name[0] == '.' || !strcmp(de->d_name, n->name))
+			continue;
+		char p[PATH_MAX];
+		azlab_sfmt(p, sizeof p, "%s/%s/namespaces", AZLAB_RUN_DIR, de->d_name);
+		char *s = read_text(p);
+		for (char *save = NULL, *l = s ? strtok_r(s, "\n", &save) : NULL; l && !found;
+		     l = strtok_r(NULL, "\n", &save))
+			found = !strcmp(l, ns);
+		free(s);
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+static int do_down(const struct azlab_lab_names *n, bool quiet)
+{
+	char p[PATH_MAX];
+	size_t n_ns = 0, n_proc = 0;
+	azlab_sfmt(p, sizeof p, "%s/supervisor.pid", n->dir);
+	pid_t sup = read_pid(p);
+	if (sup > 0 && pid_alive(sup)) {
+		kill_wait(sup);
+		n_proc++;
+	}
+	azlab_sfmt(p, sizeof p, "%s/pids", n->dir);
+	char *s = read_text(p);
+	for (char *save = NULL, *l = s ? strtok_r(s, "\n", &save) : NULL; l;
+	     l = strtok_r(NULL, "\n", &save)) {
+		pid_t pid = (pid_t)atol(l);
+		if (pid_alive(pid)) {
+			kill_wait(pid);
+			n_proc++;
+		}
+	}
+	free(s);
+	/* recorded namespaces, then any azl-NAME-* that no other lab recorded */
+	struct strbuf names = STRBUF_INIT;
+	azlab_sfmt(p, sizeof p, "%s/namespaces", n->dir);
+	s = read_text(p);
+	if (s)
+		strbuf_puts(&names, s);
+	free(s);
+	char prefix[AZLAB_NS_MAX];
+	azlab_ns_name(n, "", prefix, sizeof prefix);
+	DIR *d = opendir("/run/netns");
+	struct dirent *de;
+	while (d && (de = readdir(d)))
+		if (!strncmp(de->d_name, prefix, strlen(prefix)) && !recorded_elsewhere(n, de->d_name))
+			strbuf_printf(&names, "\n%s", de->d_name);
+	if (d)
+		closedir(d);
+	char *all = names.s ? strdup(names.s) : NULL;
+	strbuf_free(&names);
+	for (char *save = NULL, *l = all ? strtok_r(all, "\n", &save) : NULL; l;
+	     l = strtok_r(NULL, "\n", &save)) {
+		if (strncmp(l, prefix, strlen(prefix)) != 0)
+			continue; /* never anything that is not the lab's */
+		char path[300];
+		azlab_sfmt(path, sizeof path, "/run/netns/%s", l);
+		if (access(path, F_OK) != 0)
+			continue;
+		kill_in_ns(l);
+		const char *argv[] = { "ip", "netns", "del", l, NULL };
+		char out[512];
+		if (azlab_run(argv, NULL, out, sizeof out) == 0)
+			n_ns++;
+		else
+			fprintf(stderr, "azlab down: cannot delete namespace %s: %s", l, out);
+	}
+	free(all);
+	const char *rm[] = { "rm", "-rf", n->dir, NULL };
+	azlab_run(rm, NULL, NULL, 0);
+	if (!quiet)
+		printf("lab %s: %zu namespace%s deleted, %zu process%s stopped\n", n->name, n_ns,
+		       n_ns == 1 ? "" : "s", n_proc, n_proc == 1 ? "" : "es");
+	return 0;
+}
+
+int azlab_live_down(const char *file, bool file_given, const struct azlab_live_opts *o)
+{
+	if (!is_root()) {
+		fprintf(stderr, "azlab down: needs root (network namespaces)\n");
+		return 1;
+	}
+	struct azlab_lab_names n;
+	if (!resolve_lab(file, file_given, o, &n)) {
+		/* nothing to say when no lab is up at all */
+		DIR *d = opendir(AZLAB_RUN_DIR);
+		bool any = false;
+		struct dirent *de;
+		while (d && (de = readdir(d)))
+			any |= de->d_name[0] != '.';
+		if (d)
+			closedir(d);
+		return any ? 2 : 0;
+	}
+	return do_down(&n, false);
+}
+
+/* ---- status ---- */
+
+static void print_status(json_object *st)
+{
+	printf("lab %s (%s): %s, supervisor pid %ld\n", jstr(st, "name"), jstr(st, "topology"),
+	       jstr(st, "phase"), (long)jint(st, "supervisor"));
+	if (*jstr(st, "error"))
+		printf("error: %s\n", jstr(st, "error"));
+	printf("\n%-14s %-34s %-15s %-26s %s\n", "VM", "namespace", "address", "subnet", "program");
+	json_object *vms = jget(st, "virtualMachines");
+	for (size_t i = 0; vms && i < json_object_array_length(vms); i++) {
+		json_object *v = json_object_array_get_idx(vms, i);
+		char prog[96] = "-";
+		if (*jstr(v, "software"))
+			azlab_sfmt(prog, sizeof prog, "%s pid %ld %s", jstr(v, "software"),
+				 (long)jint(v, "pid"),
+				 json_object_get_boolean(jget(v, "running")) ? "running" : "EXITED");
+		printf("%-14s %-34s %-15s %-26s %s\n", jstr(v, "name"), jstr(v, "namespace"),
+		       jstr(v, "address"), jstr(v, "subnet"), prog);
+	}
+	json_object *hosts = jget(st, "siteHosts");
+	for (size_t i = 0; hosts && i < json_object_array_length(hosts); i++) {
+		json_object *v = json_object_array_get_idx(hosts, i);
+		char sub[96];
+		azlab_sfmt(sub, sizeof sub, "site %s", jstr(v, "site"));
+		printf("%-14s %-34s %-15s %-26s -\n", jstr(v, "name"), jstr(v, "namespace"),
+		       jstr(v, "address"), sub);
+	}
+	json_object *ss = jget(st, "sessions");
+	if (ss && json_object_array_length(ss)) {
+		printf("\n%-12s %-15s %-15s %-10s %-7s %-12s %s\n", "Route Server", "instance", "peer",
+		       "NVA", "AS", "state", "routes in/out");
+		for (size_t i = 0; i < json_object_array_length(ss); i++) {
+			json_object *v = json_object_array_get_idx(ss, i);
+			char inst[40];
+			azlab_sfmt(inst, sizeof inst, "%s", jstr(v, "address"));
+			size_t in = 0;
+			json_object *feed = jget(st, "feed");
+			for (size_t k = 0; feed && k < json_object_array_length(feed); k++) {
+				json_object *f = json_object_array_get_idx(feed, k);
+				if (!strcmp(jstr(f, "routeServer"), jstr(v, "routeServer")) &&
+				    !strcmp(jstr(f, "vm"), jstr(v, "vm")))
+					in++;
+			}
+			printf("%-12s %-15s %-15s %-10s %-7ld %-12s %zu/%ld\n", jstr(v, "routeServer"),
+			       inst, jstr(v, "peer"), jstr(v, "vm"), (long)jint(v, "peerAsn"),
+			       jstr(v, "state"), in, (long)jint(v, "pfxSnt"));
+		}
+	}
+	json_object *feed = jget(st, "feed");
+	if (feed && json_object_array_length(feed)) {
+		printf("\nRoutes the Route Servers received (the model's live feed):\n");
+		for (size_t k = 0; k < json_object_array_length(feed); k++) {
+			json_object *f = json_object_array_get_idx(feed, k);
+			printf("  %-12s from %-10s %-19s next hop %-15s path %s\n",
+			       jstr(f, "routeServer"), jstr(f, "vm"), jstr(f, "prefix"), jstr(f, "nextHop"),
+			       jstr(f, "path"));
+		}
+	}
+}
+
+int azlab_live_status(const char *file, bool file_given, const struct azlab_live_opts *o)
+{
+	struct azlab_lab_names n;
+	if (!resolve_lab(file, file_given, o, &n))
+		return 2;
+	json_object *st = read_state(&n);
+	if (!st) {
+		fprintf(stderr, "azlab status: lab %s is not up\n", n.name);
+		return 1;
+	}
+	bool alive = lab_running(&n);
+	if (o->json) {
+		json_object_object_add(st, "supervisorRunning", json_object_new_boolean(alive));
+		printf("%s\n", json_object_to_json_string_ext(st, JSON_C_TO_STRING_PRETTY |
+								      JSON_C_TO_STRING_NOSLASHESCAPE));
+	} else {
+		print_status(st);
+		if (!alive)
+			printf("\nthe supervisor is not running: azlab --name %s down removes what is left\n",
+			       n.name);
+	}
+	json_object_put(st);
+	return alive ? 0 : 1;
+}
+
+/* ---- up ---- */
+
+int azlab_live_up(const char *file, const struct azlab_live_opts *o)
+{
+	char err[4096];
+	if (!is_root()) {
+		fprintf(stderr, "azlab up: needs root (network namespaces): sudo azlab up %s\n", file);
+		return 1;
+	}
+	struct azlab_topo *t = load_valid(file, err, sizeof err);
+	if (!t) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	struct azlab_lab_names n;
+	if (!azlab_lab_names(o->name ? o->name : t->name ? t->name : "lab", &n, err, sizeof err) ||
+	    !azlab_fabric_check_names(t, &n, err, sizeof err)) {
+		fprintf(stderr, "azlab up: %s\n", err);
+		azlab_topo_free(t);
+		return 1;
+	}
+	struct sup *s = calloc(1, sizeof *s);
+	if (!s) {
+		azlab_topo_free(t);
+		return 1;
+	}
+	s->t = t;
+	s->n = n;
+	if (!realpath(file, s->topo_path))
+		azlab_sfmt(s->topo_path, sizeof s->topo_path, "%s", file);
+	bool have_nvad = find_nvad(o, s->nvad, sizeof s->nvad);
+	if (!check_programs(t, s->nvad, have_nvad, err, sizeof err)) {
+		fprintf(stderr, "azlab up: %s\n", err);
+		azlab_topo_free(t);
+		free(s);
+		return 1;
+	}
+	if (lab_running(&n)) {
+		printf("lab %s is already up; its state:\n\n", n.name);
+		json_object *st = read_state(&n);
+		if (st)
+			print_status(st);
+		json_object_put(st);
+		azlab_topo_free(t);
+		free(s);
+		return 0;
+	}
+	struct stat sb;
+	char prefix[AZLAB_NS_MAX];
+	azlab_ns_name(&n, "", prefix, sizeof prefix);
+	if (stat(n.dir, &sb) == 0) {
+		printf("azlab: removing what an earlier run of %s left behind\n", n.name);
+		do_down(&n, true);
+	}
+	mkdir(AZLAB_RUN_DIR, 0755);
+	if (mkdir(n.dir, 0755) < 0) {
+		fprintf(stderr, "azlab up: cannot make %s: %s\n", n.dir, strerror(errno));
+		azlab_topo_free(t);
+		free(s);
+		return 1;
+	}
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, "azlab up: fork: %s\n", strerror(errno));
+		return 1;
+	}
+	if (pid == 0) {
+		setsid();
+		pid_t p2 = fork();
+		if (p2 != 0)
+			_exit(p2 < 0 ? 1 : 0);
+		char pp[PATH_MAX], line[32];
+		azlab_sfmt(pp, sizeof pp, "%s/supervisor.pid", n.dir);
+		azlab_sfmt(line, sizeof line, "%ld\n", (long)getpid());
+		write_atomic(pp, line);
+		supervise(s);
+	}
+	waitpid(pid, NULL, 0);
+	printf("azlab: lab %s starting (namespaces %s*, files in %s)\n", n.name, prefix, n.dir);
+	fflush(stdout);
+	int limit = (o->timeout_s > 0 ? o->timeout_s : 60) * 10;
+	json_object *st = NULL;
+	const char *phase = "";
+	for (int i = 0; i < limit; i++) {
+		usleep(100000);
+		json_object_put(st);
+		st = read_state(&n);
+		phase = jstr(st, "phase");
+		if (!strcmp(phase, "converged") || !strcmp(phase, "failed"))
+			break;
+		char pp[PATH_MAX];
+		azlab_sfmt(pp, sizeof pp, "%s/supervisor.pid", n.dir);
+		if (i > 20 && !lab_running(&n)) {
+			phase = "failed";
+			break;
+		}
+	}
+	int rc = 0;
+	if (!strcmp(phase, "failed")) {
+		fprintf(stderr, "azlab up: %s\n",
+			*jstr(st, "error") ? jstr(st, "error") : "the supervisor stopped (see its log)");
+		char lp[PATH_MAX];
+		azlab_sfmt(lp, sizeof lp, "%s/supervisor.log", n.dir);
+		char *log = read_text(lp);
+		if (log && *log)
+			fprintf(stderr, "supervisor log:\n%s", log);
+		free(log);
+		fprintf(stderr, "azlab up: removing what was made\n");
+		do_down(&n, false);
+		rc = 1;
+	} else if (!strcmp(phase, "converged")) {
+		printf("azlab: BGP converged\n\n");
+		print_status(st);
+		printf("\nazlab --name %s status | reach | test FILE | exec VM -- CMD | down\n", n.name);
+	} else {
+		printf("azlab: BGP has not converged after %d s; the lab stays up as it is:\n\n",
+		       limit / 10);
+		if (st)
+			print_status(st);
+		printf("\nlogs in %s; azlab --name %s down removes it\n", n.dir, n.name);
+		rc = 1;
+	}
+	json_object_put(st);
+	azlab_topo_free(t);
+	free(s);
+	return rc;
+}
+
+/* ---- exec ---- */
+
+int azlab_live_exec(const char *file, bool file_given, const struct azlab_live_opts *o,
+		    const char *target, char **cmd)
+{
+	struct azlab_lab_names n;
+	if (!resolve_lab(file, file_given, o, &n))
+		return 2;
+	json_object *st = read_state(&n);
+	if (!st) {
+		fprintf(stderr, "azlab exec: lab %s is not up\n", n.name);
+		return 1;
+	}
+	char err[512];
+	struct azlab_topo *t = load_valid(jstr(st, "topology"), err, sizeof err);
+	json_object_put(st);
+	if (!t) {
+		fprintf(stderr, "azlab exec: %s\n", err);
+		return 1;
+	}
+	char ns[AZLAB_NS_MAX];
+	bool found = azlab_fabric_endpoint_ns(&n, t, target, ns, sizeof ns);
+	azlab_topo_free(t);
+	if (!found) {
+		fprintf(stderr, "azlab exec: no VM, site or site host named \"%s\" in lab %s\n", target,
+			n.name);
+		return 2;
+	}
+	if (!cmd || !cmd[0]) {
+		fprintf(stderr, "usage: azlab exec VM -- CMD [ARGS]\n");
+		return 2;
+	}
+	size_t k = 0;
+	while (cmd[k])
+		k++;
+	char **argv = calloc(k + 5, sizeof *argv);
+	if (!argv)
+		return 1;
+	argv[0] = "ip";
+	argv[1] = "netns";
+	argv[2] = "exec";
+	argv[3] = ns;
+	for (size_t i = 0; i < k; i++)
+		argv[4 + i] = cmd[i];
+	fflush(NULL);
+	execvp("ip", argv);
+	fprintf(stderr, "azlab exec: cannot run ip: %s\n", strerror(errno));
+	free(argv);
+	return 1;
+}
+
+/* ---- the live model and probes ---- */
+
+struct live {
+	struct azlab_lab_names n;
+	struct azlab_topo *t;
+	struct azlab_feed feed;
+	struct azlab_model *m;
+	json_object *st;
+};
+
+static void live_free(struct live *l)
+{
+	azlab_model_free(l->m);
+	azlab_feed_free(&l->feed);
+	azlab_topo_free(l->t);
+	json_object_put(l->st);
+}
+
+/* Opens the running lab: its topology and the model of its live feed. 1
+ * when none is up, -1 on error, 0 done. */
+static int live_open(struct live *l, const struct azlab_lab_names *n)
+{
+	memset(l, 0, sizeof *l);
+	l->n = *n;
+	if (!lab_running(n))
+		return 1;
+	l->st = read_state(n);
+	if (!l->st)
+		return 1;
+	char err[4096];
+	l->t = load_valid(jstr(l->st, "topology"), err, sizeof err);
+	if (!l->t) {
+		fprintf(stderr, "azlab: the lab's topology: %s\n", err);
+		live_free(l);
+		return -1;
+	}
+	json_object *feed = jget(l->st, "feed");
+	for (size_t i = 0; feed && i < json_object_array_length(feed); i++) {
+		json_object *f = json_object_array_get_idx(feed, i), *path = jget(f, "asPath");
+		struct azlab_feed_route r = { .vm = azlab_topo_vm(l->t, jstr(f, "vm")),
+					      .route_server = azlab_topo_route_server(l->t,
+										jstr(f, "routeServer")) };
+		if (r.vm < 0 || r.route_server < 0 || !azlab_pfx_parse(jstr(f, "prefix"), &r.prefix) ||
+		    !azlab_ip_parse(jstr(f, "nextHop"), &r.next_hop))
+			continue;
+		for (size_t a = 0; path && a < json_object_array_length(path) && a < AZLAB_MAX_ASPATH; a++)
+			r.as_path[r.n_as++] = (uint32_t)json_object_get_int64(json_object_array_get_idx(path, a));
+		azlab_feed_add(&l->feed, &r);
+	}
+	l->m = azlab_model_build(l->t, &l->feed);
+	if (!l->m) {
+		live_free(l);
+		return -1;
+	}
+	return 0;
+}
+
+static bool ep_ns(const struct live *l, const struct azlab_endpoint *ep, char *ns, size_t cap)
+{
+	if (ep->kind == AZLAB_EP_VM) {
+		azlab_fabric_vm_ns(&l->n, l->t, ep->index, ns, cap);
+		return true;
+	}
+	azlab_ns_name(&l->n, l->t->sites[ep->index].hosts[ep->host].name, ns, cap);
+	return true;
+}
+
+static pid_t ping_start(const char *ns, uint32_t dst)
+{
+	char ib[AZLAB_IPSTR];
+	azlab_ip_fmt(dst, ib);
+	pid_t pid = fork();
+	if (pid != 0)
+		return pid;
+	char path[300];
+	azlab_sfmt(path, sizeof path, "/run/netns/%s", ns);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || setns(fd, CLONE_NEWNET) < 0)
+		_exit(126);
+	int nul = open("/dev/null", O_RDWR);
+	dup2(nul, STDIN_FILENO);
+	dup2(nul, STDOUT_FILENO);
+	dup2(nul, STDERR_FILENO);
+	execlp("ping", "ping", "-n", "-q", "-c", "3", "-i", "0.2", "-W", "1", "-w", "2", ib,
+	       (char *)NULL);
+	_exit(127);
+}
+
+static bool ping_wait(pid_t pid)
+{
+	int st;
+	if (pid < 0)
+		return false;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return false;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+/* ---- reach ---- */
+
+struct eps {
+	struct azlab_endpoint v[256];
+	const char *name[256];
+	size_t n;
+};
+
+static void endpoints(const struct azlab_topo *t, struct eps *e)
+{
+	e->n = 0;
+	for (size_t i = 0; i < t->n_vms && e->n < 256; i++) {
+		e->v[e->n] = (struct azlab_endpoint){ AZLAB_EP_VM, (int)i, -1, t->vms[i].ip };
+		e->name[e->n++] = t->vms[i].name;
+	}
+	for (size_t s = 0; s < t->n_sites; s++)
+		for (size_t h = 0; h < t->sites[s].n_hosts && e->n < 256; h++) {
+			e->v[e->n] = (struct azlab_endpoint){ AZLAB_EP_HOST, (int)s, (int)h,
+							      t->sites[s].hosts[h].ip };
+			e->name[e->n++] = t->sites[s].hosts[h].name;
+		}
+}
+
+int azlab_live_reach(const char *file, bool file_given, const struct azlab_live_opts *o)
+{
+	struct azlab_lab_names n;
+	if (!resolve_lab(file, file_given, o, &n))
+		return 2;
+	struct live l;
+	int rc = live_open(&l, &n);
+	if (rc) {
+		if (rc > 0)
+			fprintf(stderr, "azlab reach: lab %s is not up (azlab up FILE; azlab check FILE is the offline matrix)\n",
+				n.name);
+		return 2;
+	}
+	struct eps *e = malloc(sizeof *e);
+	size_t cols = 0;
+	if (!e) {
+		live_free(&l);
+		return 1;
+	}
+	endpoints(l.t, e);
+	cols = e->n + l.t->n_pes;
+	bool *ok = calloc(e->n * cols + 1, sizeof *ok);
+	pid_t *pids = calloc(e->n * cols + 1, sizeof *pids);
+	struct azlab_reach *r = malloc(sizeof *r);
+	if (!ok || !pids || !r) {
+		free(ok);
+		free(pids);
+		free(r);
+		free(e);
+		live_free(&l);
+		return 1;
+	}
+	/* every flow at once, real pings (request and reply) */
+	for (size_t i = 0; i < e->n; i++) {
+		char ns[AZLAB_NS_MAX];
+		ep_ns(&l, &e->v[i], ns, sizeof ns);
+		for (size_t j = 0; j < cols; j++) {
+			pids[i * cols + j] = -1;
+			if (j == i)
+				continue;
+			uint32_t dst = j < e->n ? e->v[j].ip : l.t->pes[j - e->n].ip;
+			pids[i * cols + j] = ping_start(ns, dst);
+		}
+	}
+	for (size_t k = 0; k < e->n * cols; k++)
+		ok[k] = pids[k] > 0 ? ping_wait(pids[k]) : false;
+	printf("Reachability (live lab %s: ping; row = sender, column = receiver; ok = request and reply)\n\n%-14s",
+	       n.name, "");
+	for (size_t j = 0; j < e->n; j++)
+		printf(" %-12.12s", e->name[j]);
+	printf("\n");
+	size_t differ = 0, total = 0, works = 0;
+	for (size_t i = 0; i < e->n; i++) {
+		printf("%-14.14s", e->name[i]);
+		for (size_t j = 0; j < e->n; j++)
+			printf(" %-12s", i == j ? "-" : ok[i * cols + j] ? "ok" : "FAIL");
+		printf("\n");
+	}
+	printf("\n");
+	for (size_t i = 0; i < e->n; i++)
+		for (size_t j = 0; j < cols; j++) {
+			if (i == j)
+				continue;
+			uint32_t dst = j < e->n ? e->v[j].ip : l.t->pes[j - e->n].ip;
+			const char *dn = j < e->n ? e->name[j] : l.t->pes[j - e->n].name;
+			azlab_model_reach(l.m, &e->v[i], dst, r);
+			bool live = ok[i * cols + j];
+			total++;
+			works += live;
+			if (j >= e->n)
+				printf("%-4s %s -> %s (Private Endpoint)\n", live ? "ok" : "FAIL", e->name[i], dn);
+			if (live != r->ok) {
+				differ++;
+				printf("DIFFERS %s -> %s: live %s, the model says %s%s%s\n", e->name[i], dn,
+				       live ? "works" : "fails", r->ok ? "works" : "fails: ",
+				       r->ok ? "" : r->reason, "");
+			}
+		}
+	printf("\n%zu of %zu flows work; %s\n", works, total,
+	       differ ? "the live lab and the model DISAGREE" : "the live lab agrees with the model");
+	free(ok);
+	free(pids);
+	free(r);
+	free(e);
+	live_free(&l);
+	return differ ? 1 : 0;
+}
+
+/* ---- traceroute ---- */
+
+/* The hops of a real traceroute from ns to dst: "*" or an address each. */
+static size_t traceroute(const char *ns, uint32_t dst, char hops[][AZLAB_IPSTR], size_t max,
+			 char *raw, size_t rawcap)
+{
+	char ib[AZLAB_IPSTR], m[8];
+	azlab_ip_fmt(dst, ib);
+	azlab_sfmt(m, sizeof m, "%zu", max);
+	const char *argv[] = { "traceroute", "-n", "-q", "1", "-w", "1", "-m", m, ib, NULL };
+	char out[8192];
+	azlab_run_ns(ns, argv, NULL, out, sizeof out);
+	if (raw)
+		azlab_sfmt(raw, rawcap, "%s", out);
+	size_t n = 0;
+	for (char *save = NULL, *line = strtok_r(out, "\n", &save); line && n < max;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *end;
+		long hop = strtol(line, &end, 10);
+		if (end == line || hop <= 0)
+			continue;
+		while (*end == ' ')
+			end++;
+		size_t k = 0;
+		while (end[k] && end[k] != ' ' && k < AZLAB_IPSTR - 1)
+			k++;
+		memcpy(hops[n], end, k);
+		hops[n][k] = '\0';
+		n++;
+	}
+	return n;
+}
+
+static void hops_text(char hops[][AZLAB_IPSTR], size_t n, char *buf, size_t cap)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && used + 1 < cap; i++)
+		used += (size_t)azlab_sfmt(buf + used, cap - used, "%s%s", i ? " " : "", hops[i]);
+}
+
+int azlab_live_trace(const char *file, const struct azlab_live_opts *o, const char *src,
+		     uint32_t dst, const struct azlab_path *p)
+{
+	struct azlab_lab_names n;
+	if (!resolve_lab(file, true, o, &n))
+		return -1;
+	struct live l;
+	if (live_open(&l, &n) != 0)
+		return -1;
+	struct azlab_endpoint ep;
+	char ns[AZLAB_NS_MAX], live[AZLAB_MAX_HOPS][AZLAB_IPSTR], a[512], b[512];
+	if (!azlab_model_endpoint(l.m, src, &ep)) {
+		live_free(&l);
+		return -1;
+	}
+	ep_ns(&l, &ep, ns, sizeof ns);
+	size_t nl = traceroute(ns, dst, live, 12, NULL, 0);
+	/* the predicted hops, from the live model */
+	struct azlab_path lp;
+	azlab_model_walk(l.m, &ep, dst, &lp);
+	(void)p;
+	char pred[AZLAB_MAX_HOPS][AZLAB_IPSTR];
+	for (size_t i = 0; i < lp.n_hops; i++)
+		azlab_sfmt(pred[i], AZLAB_IPSTR, "%s", lp.hops[i].addr);
+	hops_text(pred, lp.n_hops, a, sizeof a);
+	hops_text(live, nl, b, sizeof b);
+	printf("\nlive traceroute from %s (lab %s):\n", src, n.name);
+	for (size_t i = 0; i < nl; i++)
+		printf("%2zu  %s\n", i + 1, live[i]);
+	bool same = lp.delivered && !strcmp(a, b);
+	if (same)
+		printf("the live path agrees with the model: %s\n", b);
+	else if (!lp.delivered)
+		printf("the model says the packet does not arrive%s (live: %s)\n",
+		       nl && strcmp(live[nl - 1], "*") ? "; DISAGREES: traceroute reached it" : "", b);
+	else
+		printf("DISAGREES: the model predicts %s, traceroute shows %s\n", a, b);
+	live_free(&l);
+	return same || (!lp.delivered && (!nl || !strcmp(live[nl - 1], "*"))) ? 0 : 1;
+}
+
+/* ---- test ---- */
+
+/* A counter in the receiver's namespace: did echo requests from src arrive? */
+static bool probe_begin(const char *ns, uint32_t src)
+{
+	char ib[AZLAB_IPSTR], rule[512];
+	if (src)
+		azlab_sfmt(rule, sizeof rule,
+			 "table ip azlabprobe {\n chain in { type filter hook prerouting priority -400;\n"
+			 "  ip saddr %s icmp type echo-request counter\n }\n}\n",
+			 azlab_ip_fmt(src, ib));
+	else
+		azlab_sfmt(rule, sizeof rule,
+			 "table ip azlabprobe {\n chain in { type filter hook prerouting priority -400;\n"
+			 "  icmp type echo-request counter\n }\n}\n");
+	const char *del[] = { "nft", "delete", "table", "ip", "azlabprobe", NULL };
+	char out[512];
+	azlab_run_ns(ns, del, NULL, out, sizeof out);
+	const char *argv[] = { "nft", "-f", "-", NULL };
+	return azlab_run_ns(ns, argv, rule, out, sizeof out) == 0;
+}
+
+static long probe_end(const char *ns)
+{
+	char out[2048];
+	const char *argv[] = { "nft", "list", "table", "ip", "azlabprobe", NULL };
+	long n = -1;
+	if (azlab_run_ns(ns, argv, NULL, out, sizeof out) == 0) {
+		const char *p = strstr(out, "packets ");
+		if (p)
+			n = atol(p + 8);
+	}
+	const char *del[] = { "nft", "delete", "table", "ip", "azlabprobe", NULL };
+	azlab_run_ns(ns, del, NULL, out, sizeof out);
+	return n;
+}
+
+static bool live_flow(struct live *l, const struct azlab_expect_flow *f, bool want, char *d,
+		      size_t cap)
+{
+	struct azlab_endpoint ep, at;
+	uint32_t dst;
+	char ns[AZLAB_NS_MAX], atns[AZLAB_NS_MAX] = "", ib[AZLAB_IPSTR];
+	if (!azlab_model_endpoint(l->m, f->from, &ep)) {
+		azlab_sfmt(d, cap, "unknown sender %s", f->from);
+		return false;
+	}
+	if (!azlab_model_address(l->m, f->to, &dst)) {
+		azlab_sfmt(d, cap, "unknown destination %s", f->to);
+		return false;
+	}
+	ep_ns(l, &ep, ns, sizeof ns);
+	bool probing = want && f->at && azlab_model_endpoint(l->m, f->at, &at);
+	if (probing) {
+		ep_ns(l, &at, atns, sizeof atns);
+		probing = probe_begin(atns, f->has_source ? f->source : 0);
+	}
+	bool ok = ping_wait(ping_start(ns, dst));
+	long seen = probing ? probe_end(atns) : -1;
+	if (!want) {
+		azlab_sfmt(d, cap, ok ? "live: ping %s from %s is answered" : "live: no answer (ping)",
+			 azlab_ip_fmt(dst, ib), f->from);
+		return !ok;
+	}
+	if (!ok) {
+		azlab_sfmt(d, cap, "live: ping %s from %s gets no answer", azlab_ip_fmt(dst, ib), f->from);
+		return false;
+	}
+	if (probing && seen <= 0) {
+		char sb[AZLAB_IPSTR];
+		azlab_sfmt(d, cap, "live: answered, but %s saw no echo request%s%s", f->at,
+			 f->has_source ? " from " : "", f->has_source ? azlab_ip_fmt(f->source, sb) : "");
+		return false;
+	}
+	if (probing) {
+		char sb[AZLAB_IPSTR];
+		azlab_sfmt(d, cap, "live: ping answered; %s received it%s%s", f->at,
+			 f->has_source ? " from " : "", f->has_source ? azlab_ip_fmt(f->source, sb) : "");
+	} else {
+		azlab_sfmt(d, cap, "live: ping answered");
+	}
+	return true;
+}
+
+static bool live_trace_check(struct live *l, const struct azlab_expect_trace *tr, char *d,
+			     size_t cap)
+{
+	struct azlab_endpoint ep;
+	uint32_t dst;
+	char ns[AZLAB_NS_MAX], hops[AZLAB_MAX_HOPS][AZLAB_IPSTR], got[512], want[512];
+	if (!azlab_model_endpoint(l->m, tr->from, &ep) || !azlab_model_address(l->m, tr->to, &dst)) {
+		azlab_sfmt(d, cap, "unknown sender or destination");
+		return false;
+	}
+	ep_ns(l, &ep, ns, sizeof ns);
+	size_t max = tr->n_hops + 3 < 8 ? 8 : tr->n_hops + 3;
+	size_t n = traceroute(ns, dst, hops, max, NULL, 0);
+	hops_text(hops, n, got, sizeof got);
+	size_t used = 0;
+	want[0] = '\0';
+	for (size_t i = 0; i < tr->n_hops && used + 1 < sizeof want; i++)
+		used += (size_t)azlab_sfmt(want + used, sizeof want - used, "%s%s", i ? " " : "",
+					 tr->hops[i]);
+	bool ok = n == tr->n_hops;
+	for (size_t i = 0; ok && i < n; i++)
+		ok = !strcmp(hops[i], tr->hops[i]);
+	azlab_sfmt(d, cap, "live traceroute: %s%s%s", got, ok ? "" : ", expected ", ok ? "" : want);
+	return ok;
+}
+
+/* What an NVA running nvad really received from the Route Server (its
+ * RIB, asked through nvactl in its namespace). -1 when it cannot be asked. */
+static int nva_received(struct live *l, const struct azlab_expect_bgp *b, char *d, size_t cap)
+{
+	int vm = azlab_topo_vm(l->t, b->nva), rs = azlab_topo_route_server(l->t, b->route_server);
+	if (vm < 0 || rs < 0 || !l->t->vms[vm].nva || l->t->vms[vm].nva->software != AZLAB_SW_NVAD)
+		return -1;
+	json_object *vms = jget(l->st, "virtualMachines");
+	const char *sock = NULL;
+	for (size_t i = 0; vms && i < json_object_array_length(vms); i++) {
+		json_object *v = json_object_array_get_idx(vms, i);
+		if (!strcmp(jstr(v, "name"), b->nva))
+			sock = jstr(v, "socket");
+	}
+	if (!sock || !*sock)
+		return -1;
+	char nvactl[PATH_MAX + 16], ns[AZLAB_NS_MAX], pb[AZLAB_PFXSTR], ib[AZLAB_IPSTR], want[256];
+	azlab_sfmt(nvactl, sizeof nvactl, "%s", jstr(l->st, "nvad"));
+	char *slash = strrchr(nvactl, '/');
+	if (!slash)
+		return -1;
+	azlab_sfmt(slash + 1, sizeof nvactl - (size_t)(slash + 1 - nvactl), "nvactl");
+	if (access(nvactl, X_OK) != 0)
+		return -1;
+	azlab_fabric_vm_ns(&l->n, l->t, vm, ns, sizeof ns);
+	azlab_pfx_fmt(b->prefix, pb);
+	const char *argv[] = { nvactl, "--socket", sock, "show", "ip", "bgp", "json", NULL };
+	char *out = malloc(1 << 20);
+	if (!out)
+		return -1;
+	int rc = azlab_run_ns(ns, argv, NULL, out, 1 << 20);
+	json_object *root = rc == 0 ? json_tokener_parse(out) : NULL;
+	free(out);
+	if (!root)
+		return -1;
+	azlab_aspath_fmt(b->as_path, b->n_as_path, want, sizeof want);
+	json_object *paths = jget(jget(root, "routes"), pb);
+	int from = 0, match = 0;
+	char seen[256] = "";
+	for (size_t i = 0; paths && i < json_object_array_length(paths); i++) {
+		json_object *p = json_object_array_get_idx(paths, i);
+		const char *peer = jstr(p, "peerId");
+		bool ours = false;
+		for (int k = 0; k < 2; k++)
+			ours |= !strcmp(peer, azlab_ip_fmt(l->t->route_servers[rs].ips[k], ib));
+		if (!ours)
+			continue;
+		from++;
+		azlab_sfmt(seen, sizeof seen, "%s", jstr(p, "path"));
+		if (!b->has_as_path || !strcmp(jstr(p, "path"), want))
+			match++;
+	}
+	json_object_put(root);
+	int ok = b->absent ? from == 0 : match > 0;
+	azlab_sfmt(d, cap, "%s's nvad: %s", b->nva,
+		 from ? "" : "no such route from the Route Server");
+	if (from)
+		azlab_sfmt(d + strlen(d), cap - strlen(d), "%d path%s from the Route Server, path %s", from,
+			 from == 1 ? "" : "s", seen);
+	return ok;
+}
+
+int azlab_live_test(const char *file, const struct azlab_live_opts *o)
+{
+	struct azlab_lab_names n;
+	struct azlab_live_opts oo = *o;
+	if (!resolve_lab(file, true, &oo, &n))
+		return -1;
+	struct live l;
+	int rc = live_open(&l, &n);
+	if (rc)
+		return rc > 0 ? -1 : 2;
+	/* the expectations come from FILE; the lab runs its own copy */
+	struct azlab_diag errs = AZLAB_DIAG_INIT;
+	struct azlab_topo *ft = azlab_topo_load(file, &errs);
+	azlab_diag_free(&errs);
+	if (!ft) {
+		live_free(&l);
+		return 2;
+	}
+	printf("live lab %s (%s)\n", n.name, jstr(l.st, "phase"));
+	size_t pass = 0, fail = 0;
+	char desc[256], detail[2048];
+	for (size_t i = 0; i < ft->n_expects; i++) {
+		const struct azlab_expect *e = &ft->expects[i];
+		azlab_expect_describe(e, desc, sizeof desc);
+		bool ok;
+		if (e->reach)
+			ok = live_flow(&l, e->reach, true, detail, sizeof detail);
+		else if (e->no_reach)
+			ok = live_flow(&l, e->no_reach, false, detail, sizeof detail);
+		else if (e->trace)
+			ok = live_trace_check(&l, e->trace, detail, sizeof detail);
+		else {
+			/* routes and the Route Servers' tables: the model of the live feed */
+			ok = azlab_expect_eval(l.m, e, detail, sizeof detail);
+			if (e->bgp && e->bgp->direction == 0) {
+				char d2[512];
+				int r = nva_received(&l, e->bgp, d2, sizeof d2);
+				if (r >= 0) {
+					ok = ok && r;
+					size_t len = strlen(detail);
+					azlab_sfmt(detail + len, sizeof detail - len, "; %s", d2);
+				}
+			}
+		}
+		printf("%s %s:%u: %s: %s\n", ok ? "PASS" : "FAIL", ft->file, e->loc.line, desc, detail);
+		if (ok)
+			pass++;
+		else
+			fail++;
+	}
+	printf("%zu passed, %zu failed\n", pass, fail);
+	azlab_topo_free(ft);
+	live_free(&l);
+	return fail ? 1 : 0;
+}

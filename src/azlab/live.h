@@ -1,0 +1,113 @@
+/* live.h: azlab's live back end (design.md, "The lab's fabric"): the lab's
+ * namespaces and fabric (fabric.c), the emulated Route Servers on nvad's BGP
+ * speaker (routeserver.c), the supervisor that keeps them in step with the
+ * model, and the live commands up/down/status/exec/reach/test/trace (live.c).
+ * The model (model.h) stays pure; everything here is an effect at the edge. */
+#ifndef NVAD_AZLAB_LIVE_H
+#define NVAD_AZLAB_LIVE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "azlab/model.h"
+#include "azlab/topology.h"
+
+#define AZLAB_RUN_DIR "/run/azlab"
+#define AZLAB_NAME_MAX 40
+#define AZLAB_NS_MAX 128
+
+/* Options of the live commands. */
+struct azlab_live_opts {
+	const char *name;   /* --name, NULL: the topology's name */
+	const char *nvad;   /* --nvad PATH, NULL: next to azlab, then $PATH */
+	int timeout_s;      /* up: how long to wait for BGP (--timeout) */
+	bool json;
+	bool offline;       /* test: the model only */
+};
+
+/* snprintf that is allowed to cut (names and messages; the compiler's
+ * truncation warnings do not apply to it). */
+int azlab_sfmt(char *buf, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* ---- running programs (fabric.c) ---- */
+/* Runs argv (argv[0] searched in $PATH) with optional standard input; its
+ * standard output and error go to out (cut at cap) when out is not NULL,
+ * else to the log. Returns the exit status, or -1 when it could not run. */
+int azlab_run(const char *const *argv, const char *input, char *out, size_t cap);
+/* The same inside a lab namespace (setns in the child). */
+int azlab_run_ns(const char *ns, const char *const *argv, const char *input, char *out,
+		 size_t cap);
+/* Where azlab_run writes what commands print when out is NULL (the
+ * supervisor's log; default standard error). */
+void azlab_run_log(int fd);
+
+/* ---- the lab's names and files ---- */
+struct azlab_lab_names {
+	char name[AZLAB_NAME_MAX + 1];
+	char dir[256]; /* /run/azlab/NAME */
+};
+/* False (with a message) when the name has characters other than letters,
+ * digits, '-', '_' and '.' or is too long. */
+bool azlab_lab_names(const char *name, struct azlab_lab_names *out, char *err, size_t cap);
+/* "azl-NAME-WHAT" */
+void azlab_ns_name(const struct azlab_lab_names *n, const char *what, char *buf, size_t cap);
+/* Records a namespace (before it is made) and a process, for `down`. */
+void azlab_record(const struct azlab_lab_names *n, const char *file, const char *line);
+
+/* ---- the fabric (fabric.c) ---- */
+struct azlab_fabric;
+/* Builds every namespace, link, address, rule and firewall of the lab for
+ * topology t. NULL with a message in err when something failed (what was
+ * made is recorded, so `down` removes it). */
+struct azlab_fabric *azlab_fabric_build(const struct azlab_topo *t, const struct azlab_lab_names *n,
+					char *err, size_t cap);
+/* Installs the model's Active effective routes into the subnet tables, the
+ * MSEE tables and the sites' routers; only what changed is rewritten. */
+bool azlab_fabric_sync(struct azlab_fabric *f, const struct azlab_model *m);
+void azlab_fabric_free(struct azlab_fabric *f);
+/* Namespace of a VM, of a site host or CE router ("SITE" for its router),
+ * of a Route Server instance. */
+void azlab_fabric_vm_ns(const struct azlab_lab_names *n, const struct azlab_topo *t, int vm,
+			char *buf, size_t cap);
+void azlab_fabric_rs_ns(const struct azlab_lab_names *n, const struct azlab_topo *t, int rs,
+			int inst, char *buf, size_t cap);
+/* The namespace of an endpoint by name (VM, site host, site); false when none. */
+bool azlab_fabric_endpoint_ns(const struct azlab_lab_names *n, const struct azlab_topo *t,
+			      const char *name, char *buf, size_t cap);
+/* Refuses names that would collide (two objects mapped to one namespace). */
+bool azlab_fabric_check_names(const struct azlab_topo *t, const struct azlab_lab_names *n, char *err,
+			      size_t cap);
+
+/* ---- the emulated Route Servers (routeserver.c) ---- */
+struct azlab_rs;
+struct loop;
+struct azlab_rs *azlab_rs_new(struct loop *loop, const struct azlab_topo *t,
+			      const struct azlab_lab_names *n, char *err, size_t cap);
+void azlab_rs_free(struct azlab_rs *r);
+/* What the instances received from the NVAs, as the model's feed; true when
+ * it differs from the last call's. */
+bool azlab_rs_feed(struct azlab_rs *r, struct azlab_feed *out, bool *changed);
+/* Originates what the model says each instance sends to each NVA (R-D4). */
+void azlab_rs_sync(struct azlab_rs *r, const struct azlab_model *m);
+/* Sessions as JSON (array), and whether every session with an NVA is
+ * Established and has sent End-of-RIB. */
+struct json_object;
+struct json_object *azlab_rs_sessions(struct azlab_rs *r, bool *all_up);
+
+/* ---- the commands (live.c) ---- */
+int azlab_live_up(const char *file, const struct azlab_live_opts *o);
+int azlab_live_down(const char *file, bool file_given, const struct azlab_live_opts *o);
+int azlab_live_status(const char *file, bool file_given, const struct azlab_live_opts *o);
+int azlab_live_exec(const char *file, bool file_given, const struct azlab_live_opts *o,
+		    const char *target, char **cmd);
+int azlab_live_reach(const char *file, bool file_given, const struct azlab_live_opts *o);
+/* azlab test FILE against the running lab of that file; -1 when no lab of
+ * that name is up (the caller then evaluates offline). */
+int azlab_live_test(const char *file, const struct azlab_live_opts *o);
+/* The real traceroute from inside SRC beside the predicted path p; -1 when
+ * no lab is up. */
+int azlab_live_trace(const char *file, const struct azlab_live_opts *o, const char *src,
+		     uint32_t dst, const struct azlab_path *p);
+
+#endif

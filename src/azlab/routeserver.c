@@ -1,0 +1,419 @@
+/* routeserver.c: the emulated Azure Route Servers, two instances each (R-D1),
+ * every instance a speaker of nvad's BGP library (a value, principle 2) with
+ * ASN 65515 and real eBGP multihop sessions with the NVAs. The speakers do no
+ * routing of their own: what they receive is kept before policy (inbound
+ * everything is denied) and becomes the model's feed; what they send is what
+ * the model says (azlab_model_rs_advertised), originated locally, one prefix
+ * list per NVA. Azure's rules (R-D1, R-D2, R-D4..R-D7) live in the model.
+ *
+ * Sockets: the supervisor is single-threaded; it enters the instance's
+ * namespace (setns) only around bgp_speaker_listen, so the listening
+ * sockets, and the sessions they accept, belong to that namespace. The
+ * peers are passive (the NVAs connect), so no socket is ever made later. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "azlab/live.h"
+#include "bgp/show.h"
+#include "bgp/speaker.h"
+#include "conf/conf.h"
+#include "lib/strbuf.h"
+#include "policy/policy.h"
+
+struct rs_inst {
+	int rs, inst;
+	uint32_t ip;
+	struct bgp_speaker *sp;
+	struct policy *pol;
+	struct conf *conf;
+	char *policy_text;
+	struct azlab_pfx *orig; /* what it originates */
+	size_t n_orig;
+};
+
+struct azlab_rs {
+	const struct azlab_topo *t;
+	struct logger log;
+	struct rs_inst *v;
+	size_t n;
+	struct azlab_feed last;
+};
+
+static void ip_to_addr(uint32_t ip, struct ipaddr *a)
+{
+	memset(a, 0, sizeof *a);
+	a->family = AF_INET;
+	uint32_t be = htonl(ip);
+	memcpy(a->a, &be, 4);
+}
+
+static bool set_policy(struct rs_inst *ri, const char *text)
+{
+	if (ri->policy_text && !strcmp(ri->policy_text, text))
+		return true;
+	struct conf_errors errs = CONF_ERRORS_INIT;
+	struct conf *c = conf_parse(text, strlen(text), "azlab-route-server", &errs);
+	struct policy *pol = c ? policy_compile(c, &errs) : NULL;
+	if (!pol) {
+		for (size_t i = 0; i < errs.n; i++)
+			fprintf(stderr, "azlab: route server policy: %s\n", errs.items[i].text);
+		conf_errors_free(&errs);
+		conf_free(c);
+		return false;
+	}
+	conf_errors_free(&errs);
+	bgp_speaker_set_policy(ri->sp, pol, ri->pol != NULL);
+	policy_free(ri->pol);
+	conf_free(ri->conf);
+	ri->pol = pol;
+	ri->conf = c;
+	free(ri->policy_text);
+	ri->policy_text = strdup(text);
+	return true;
+}
+
+static int enter_ns(const char *ns)
+{
+	char path[300];
+	azlab_sfmt(path, sizeof path, "/run/netns/%s", ns);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int rc = setns(fd, CLONE_NEWNET);
+	close(fd);
+	return rc;
+}
+
+struct azlab_rs *azlab_rs_new(struct loop *loop, const struct azlab_topo *t,
+			      const struct azlab_lab_names *n, char *err, size_t cap)
+{
+	struct azlab_rs *r = calloc(1, sizeof *r);
+	if (!r || !(r->v = calloc(t->n_route_servers * 2 + 1, sizeof *r->v))) {
+		free(r);
+		azlab_sfmt(err, cap, "out of memory");
+		return NULL;
+	}
+	r->t = t;
+	log_open(&r->log, "azlab-rs", LOG_LVL_NOTICE, false);
+	int home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (home < 0) {
+		azlab_sfmt(err, cap, "cannot open this process's network namespace: %s",
+			 strerror(errno));
+		free(r->v);
+		free(r);
+		return NULL;
+	}
+	bool ok = true;
+	for (size_t s = 0; ok && s < t->n_route_servers; s++) {
+		const struct azlab_route_server *rs = &t->route_servers[s];
+		for (int i = 0; ok && i < 2; i++) {
+			struct rs_inst *ri = &r->v[r->n++];
+			ri->rs = (int)s;
+			ri->inst = i;
+			ri->ip = rs->ips[i];
+			struct bgp_speaker_cfg cfg;
+			bgp_speaker_cfg_defaults(&cfg);
+			cfg.asn = AZLAB_ASN_AZURE;   /* R-D1 */
+			cfg.router_id = ri->ip;
+			cfg.listen_port = 179;
+			cfg.keepalive = 60;          /* R-D1: 60/180 */
+			cfg.hold = 180;
+			cfg.ebgp_requires_policy = false;
+			cfg.log_neighbor_changes = true;
+			cfg.hostname = rs->name;
+			ri->sp = bgp_speaker_new(loop, &r->log, &cfg);
+			if (!ri->sp) {
+				azlab_sfmt(err, cap, "route server %s: cannot make a BGP speaker", rs->name);
+				ok = false;
+				break;
+			}
+			struct strbuf pt = STRBUF_INIT;
+			strbuf_puts(&pt, "route-map AZL-IN deny 10\nexit\n");
+			if (!set_policy(ri, strbuf_str(&pt))) {
+				azlab_sfmt(err, cap, "route server %s: policy does not compile", rs->name);
+				strbuf_free(&pt);
+				ok = false;
+				break;
+			}
+			strbuf_free(&pt);
+			for (size_t c = 0; c < rs->n_connections; c++) {
+				const struct azlab_bgp_connection *bc = &rs->connections[c];
+				struct bgp_peer_cfg pc;
+				bgp_peer_cfg_defaults(&pc);
+				ip_to_addr(bc->peer_ip, &pc.addr);
+				pc.remote_as_kind = BGP_REMOTE_AS_NUMBER;
+				pc.remote_as = bc->peer_asn;
+				pc.passive = true;
+				pc.multihop_ttl = 255;
+				azlab_sfmt(pc.description, sizeof pc.description, "%s", bc->name);
+				struct bgp_peer_af_cfg *af = &pc.af[BGP_FAM_IPV4];
+				af->active = true;
+				af->soft_reconfig_in = true; /* the feed: routes before policy */
+				af->policy_in = af->policy_out = true;
+				azlab_sfmt(af->rmap_in, sizeof af->rmap_in, "AZL-IN");
+				azlab_sfmt(af->plist_out, sizeof af->plist_out, "AZL-OUT-%zu", c);
+				if (!bgp_peer_add(ri->sp, &pc)) {
+					azlab_sfmt(err, cap, "route server %s: cannot add neighbor %s",
+						 rs->name, bc->name);
+					ok = false;
+					break;
+				}
+			}
+			char ns[AZLAB_NS_MAX];
+			azlab_fabric_rs_ns(n, t, (int)s, i, ns, sizeof ns);
+			if (ok && enter_ns(ns) < 0) {
+				azlab_sfmt(err, cap, "route server %s: namespace %s: %s", rs->name, ns,
+					 strerror(errno));
+				ok = false;
+			}
+			if (ok && !bgp_speaker_listen(ri->sp)) {
+				azlab_sfmt(err, cap, "route server %s instance %d: cannot listen on port 179 in %s: %s",
+					 rs->name, i, ns, strerror(errno));
+				ok = false;
+			}
+			if (setns(home, CLONE_NEWNET) < 0) {
+				azlab_sfmt(err, cap, "cannot return to azlab's namespace: %s", strerror(errno));
+				ok = false;
+			}
+		}
+	}
+	close(home);
+	if (!ok) {
+		azlab_rs_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+void azlab_rs_free(struct azlab_rs *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->n; i++) {
+		bgp_speaker_free(r->v[i].sp);
+		policy_free(r->v[i].pol);
+		conf_free(r->v[i].conf);
+		free(r->v[i].policy_text);
+		free(r->v[i].orig);
+	}
+	free(r->v);
+	azlab_feed_free(&r->last);
+	free(r);
+}
+
+/* "65001 65002" (FRR's path text; sets and confederations are skipped). */
+static uint8_t parse_path(const char *s, uint32_t *as)
+{
+	uint8_t n = 0;
+	while (s && *s && n < AZLAB_MAX_ASPATH) {
+		while (*s && (*s < '0' || *s > '9'))
+			s++;
+		if (!*s)
+			break;
+		char *end;
+		unsigned long v = strtoul(s, &end, 10);
+		as[n++] = (uint32_t)v;
+		s = end;
+	}
+	return n;
+}
+
+static bool same_route(const struct azlab_feed_route *a, const struct azlab_feed_route *b)
+{
+	return a->vm == b->vm && a->route_server == b->route_server &&
+	       azlab_pfx_eq(a->prefix, b->prefix) && a->n_as == b->n_as &&
+	       !memcmp(a->as_path, b->as_path, a->n_as * sizeof a->as_path[0]) &&
+	       a->next_hop == b->next_hop;
+}
+
+bool azlab_rs_feed(struct azlab_rs *r, struct azlab_feed *out, bool *changed)
+{
+	const struct azlab_topo *t = r->t;
+	struct strbuf sb = STRBUF_INIT;
+	for (size_t k = 0; k < r->n; k++) {
+		const struct rs_inst *ri = &r->v[k];
+		const struct azlab_route_server *rs = &t->route_servers[ri->rs];
+		for (size_t c = 0; c < rs->n_connections; c++) {
+			const struct azlab_bgp_connection *bc = &rs->connections[c];
+			if (bc->vm < 0)
+				continue;
+			struct ipaddr a;
+			ip_to_addr(bc->peer_ip, &a);
+			strbuf_reset(&sb);
+			if (!bgp_show_neighbor_routes(ri->sp, &a, BGP_FAM_IPV4, BGP_SHOW_RECEIVED, true,
+						      NULL, &sb))
+				continue;
+			json_object *root = json_tokener_parse(strbuf_str(&sb)), *routes;
+			if (root && json_object_object_get_ex(root, "receivedRoutes", &routes) &&
+			    json_object_is_type(routes, json_type_object)) {
+				json_object_object_foreach(routes, key, val)
+				{
+					struct azlab_feed_route fr = { .vm = bc->vm, .route_server = ri->rs };
+					json_object *o;
+					if (!azlab_pfx_parse(key, &fr.prefix))
+						continue;
+					if (json_object_object_get_ex(val, "path", &o))
+						fr.n_as = parse_path(json_object_get_string(o), fr.as_path);
+					if (!json_object_object_get_ex(val, "nextHop", &o) ||
+					    !azlab_ip_parse(json_object_get_string(o), &fr.next_hop))
+						fr.next_hop = bc->peer_ip;
+					bool dup = false;
+					for (size_t i = 0; i < out->n && !dup; i++)
+						dup = same_route(&out->v[i], &fr);
+					if (!dup && !azlab_feed_add(out, &fr)) {
+						json_object_put(root);
+						strbuf_free(&sb);
+						return false;
+					}
+				}
+			}
+			json_object_put(root);
+		}
+	}
+	strbuf_free(&sb);
+	*changed = out->n != r->last.n;
+	for (size_t i = 0; !*changed && i < out->n; i++)
+		*changed = !same_route(&out->v[i], &r->last.v[i]);
+	if (*changed) {
+		azlab_feed_free(&r->last);
+		for (size_t i = 0; i < out->n; i++)
+			if (!azlab_feed_add(&r->last, &out->v[i]))
+				return false;
+	}
+	return true;
+}
+
+void azlab_rs_sync(struct azlab_rs *r, const struct azlab_model *m)
+{
+	const struct azlab_topo *t = r->t;
+	char pb[AZLAB_PFXSTR];
+	for (size_t k = 0; k < r->n; k++) {
+		struct rs_inst *ri = &r->v[k];
+		const struct azlab_route_server *rs = &t->route_servers[ri->rs];
+		struct strbuf pt = STRBUF_INIT;
+		strbuf_puts(&pt, "route-map AZL-IN deny 10\nexit\n");
+		struct azlab_pfx *want = NULL;
+		size_t n_want = 0;
+		/* one origination per prefix: the first path the model gives */
+		for (size_t c = 0; c < rs->n_connections; c++) {
+			const struct azlab_rlist *l = azlab_model_rs_advertised(m, ri->rs, (int)c);
+			unsigned seq = 5;
+			for (size_t i = 0; l && i < l->n; i++) {
+				const struct azlab_bgp_route *br = &l->v[i];
+				if (br->instance >= 0 && br->instance != ri->inst)
+					continue;
+				strbuf_printf(&pt, "ip prefix-list AZL-OUT-%zu seq %u permit %s\n", c, seq,
+					      azlab_pfx_fmt(br->prefix, pb));
+				seq += 5;
+				bool have = false;
+				for (size_t j = 0; j < n_want && !have; j++)
+					have = azlab_pfx_eq(want[j], br->prefix);
+				if (have)
+					continue;
+				void *p = realloc(want, (n_want + 1) * sizeof *want);
+				if (!p)
+					continue;
+				want = p;
+				want[n_want++] = br->prefix;
+				/* The speaker prepends its own 65515 toward eBGP peers. */
+				size_t skip = br->n_as && br->as_path[0] == AZLAB_ASN_AZURE ? 1 : 0;
+				uint8_t seg[2 + 4 * AZLAB_MAX_ASPATH];
+				size_t nas = br->n_as - skip, len = 0;
+				if (nas) {
+					seg[0] = 2; /* AS_SEQUENCE */
+					seg[1] = (uint8_t)nas;
+					len = 2;
+					for (size_t a = 0; a < nas; a++) {
+						uint32_t be = htonl(br->as_path[skip + a]);
+						memcpy(seg + len, &be, 4);
+						len += 4;
+					}
+				}
+				struct bgp_attrs at = { .origin = BGP_ORIGIN_IGP };
+				at.have = BGP_ATTR_BIT(BGP_ATTR_ORIGIN) | BGP_ATTR_BIT(BGP_ATTR_AS_PATH) |
+					  BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP);
+				at.aspath = (struct bgp_bytes){ seg, (uint32_t)len };
+				at.nexthop = ri->ip; /* R-D4: the instance's own address */
+				struct prefix px = { .family = AF_INET, .len = br->prefix.len };
+				uint32_t be = htonl(br->prefix.addr);
+				memcpy(px.a, &be, 4);
+				bgp_local_add(ri->sp, BGP_LOCAL_NETWORK, &px, &at);
+			}
+		}
+		for (size_t j = 0; j < ri->n_orig; j++) {
+			bool keep = false;
+			for (size_t i = 0; i < n_want && !keep; i++)
+				keep = azlab_pfx_eq(want[i], ri->orig[j]);
+			if (keep)
+				continue;
+			struct prefix px = { .family = AF_INET, .len = ri->orig[j].len };
+			uint32_t be = htonl(ri->orig[j].addr);
+			memcpy(px.a, &be, 4);
+			bgp_local_del(ri->sp, BGP_LOCAL_NETWORK, &px);
+		}
+		free(ri->orig);
+		ri->orig = want;
+		ri->n_orig = n_want;
+		if (!pt.oom)
+			set_policy(ri, strbuf_str(&pt));
+		strbuf_free(&pt);
+	}
+}
+
+json_object *azlab_rs_sessions(struct azlab_rs *r, bool *all_up)
+{
+	const struct azlab_topo *t = r->t;
+	json_object *arr = json_object_new_array();
+	struct strbuf sb = STRBUF_INIT;
+	char ib[AZLAB_IPSTR];
+	*all_up = true;
+	for (size_t k = 0; k < r->n; k++) {
+		const struct rs_inst *ri = &r->v[k];
+		const struct azlab_route_server *rs = &t->route_servers[ri->rs];
+		strbuf_reset(&sb);
+		bgp_show_summary(ri->sp, BGP_FAM_IPV4, true, NULL, &sb);
+		json_object *root = json_tokener_parse(strbuf_str(&sb)), *fam = NULL, *peers = NULL;
+		if (root)
+			json_object_object_get_ex(root, "ipv4Unicast", &fam);
+		if (fam)
+			json_object_object_get_ex(fam, "peers", &peers);
+		bool eor = bgp_speaker_all_eor(ri->sp);
+		for (size_t c = 0; c < rs->n_connections; c++) {
+			const struct azlab_bgp_connection *bc = &rs->connections[c];
+			json_object *o = json_object_new_object(), *p = NULL, *v;
+			json_object_object_add(o, "routeServer", json_object_new_string(rs->name));
+			json_object_object_add(o, "instance", json_object_new_int(ri->inst));
+			json_object_object_add(o, "address", json_object_new_string(azlab_ip_fmt(ri->ip, ib)));
+			json_object_object_add(o, "peer", json_object_new_string(azlab_ip_fmt(bc->peer_ip, ib)));
+			json_object_object_add(o, "peerAsn", json_object_new_int64(bc->peer_asn));
+			json_object_object_add(o, "vm", json_object_new_string(bc->vm >= 0 ? t->vms[bc->vm].name : ""));
+			const char *state = "Idle";
+			int64_t rcd = 0, snt = 0;
+			if (peers)
+				json_object_object_get_ex(peers, azlab_ip_fmt(bc->peer_ip, ib), &p);
+			if (p && json_object_object_get_ex(p, "state", &v))
+				state = json_object_get_string(v);
+			if (p && json_object_object_get_ex(p, "pfxRcd", &v))
+				rcd = json_object_get_int64(v);
+			if (p && json_object_object_get_ex(p, "pfxSnt", &v))
+				snt = json_object_get_int64(v);
+			json_object_object_add(o, "state", json_object_new_string(state));
+			json_object_object_add(o, "pfxRcd", json_object_new_int64(rcd));
+			json_object_object_add(o, "pfxSnt", json_object_new_int64(snt));
+			bool nva = bc->vm >= 0 && t->vms[bc->vm].nva;
+			if (nva && (strcmp(state, "Established") != 0 || !eor))
+				*all_up = false;
+			json_object_array_add(arr, o);
+		}
+		json_object_put(root);
+	}
+	strbuf_free(&sb);
+	return arr;
+}
