@@ -25,7 +25,7 @@
 #define RBUF_SIZE (2 * BGP_MAX_EXT_MSG)
 
 static void conn_event(struct bgp_conn *c, uint8_t ev, const struct bgp_notify *n);
-static void conn_io(struct loop_fd *f, uint32_t events);
+void session_conn_io(struct loop_fd *f, uint32_t events);
 
 void peer_log(const struct bgp_peer *p, int level, const char *fmt, ...)
 {
@@ -220,8 +220,11 @@ void session_send(struct bgp_conn *c, const uint8_t *msg, size_t len)
 		peer_log(c->peer, LOG_LVL_ERR, "out of memory for the send buffer");
 		return;
 	}
+	/* Written when the loop next polls (the socket is writable at once):
+	 * what this round produces for the peer leaves in one send, not one
+	 * per message. */
 	if (was_empty)
-		conn_flush(c);
+		conn_want_write(c, true);
 }
 
 bool session_out_room(const struct bgp_peer *p)
@@ -428,7 +431,7 @@ static bool conn_connect(struct bgp_conn *c)
 		errno = e;
 		return false;
 	}
-	c->lfd = (struct loop_fd){ .fd = fd, .events = EPOLLOUT, .cb = conn_io, .ctx = c };
+	c->lfd = (struct loop_fd){ .fd = fd, .events = EPOLLOUT, .cb = session_conn_io, .ctx = c };
 	c->connecting = true;
 	c->outgoing = true;
 	if (!loop_fd_add(p->s->loop, &c->lfd)) {
@@ -685,7 +688,7 @@ static void conn_connected(struct bgp_conn *c)
 	conn_event(c, BGP_EV_TCP_CONNECTED, NULL);
 }
 
-static void conn_io(struct loop_fd *f, uint32_t events)
+void session_conn_io(struct loop_fd *f, uint32_t events)
 {
 	struct bgp_conn *c = f->ctx;
 	if (c->connecting) {
@@ -976,7 +979,7 @@ bool session_accept(struct bgp_peer *p, int fd)
 	if (!set_ttl(fd, p->cfg.addr.family, ttl, minttl))
 		peer_log(p, LOG_LVL_WARN, "cannot set TTL %d: %s", ttl, strerror(errno));
 	conn_init(c, p, false);
-	c->lfd = (struct loop_fd){ .fd = fd, .events = EPOLLIN, .cb = conn_io, .ctx = c };
+	c->lfd = (struct loop_fd){ .fd = fd, .events = EPOLLIN, .cb = session_conn_io, .ctx = c };
 	if (!conn_setup_buffers(c) || !loop_fd_add(p->s->loop, &c->lfd)) {
 		free(c->rbuf);
 		c->rbuf = NULL;

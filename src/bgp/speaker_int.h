@@ -241,6 +241,8 @@ void session_stop(struct bgp_peer *p, uint8_t subcode, const char *why);
  * cleared when seconds is 0. */
 void session_hold_down(struct bgp_peer *p, uint32_t seconds);
 bool session_accept(struct bgp_peer *p, int fd);
+/* The loop callback of a connection's socket (reads, and writes what waits). */
+void session_conn_io(struct loop_fd *f, uint32_t events);
 void session_send(struct bgp_conn *c, const uint8_t *msg, size_t len);
 bool session_out_room(const struct bgp_peer *p);
 bool session_set_md5(int fd, const struct ipaddr *addr, const char *password);

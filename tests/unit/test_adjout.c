@@ -136,9 +136,9 @@ static int teardown(void **state)
 /* Sessions */
 
 /* Makes the neighbor Established as session_up would, on a socketpair: the
- * speaker's end goes in conn[0]. The fd is not registered with the loop:
- * nothing is ever read from it, and the socket buffers are large enough for
- * session_send's first write to take everything (checked by settle). */
+ * speaker's end goes in conn[0], registered with the loop as session.c does
+ * (messages are written when the loop polls); the socket buffers are large
+ * enough for everything to leave (checked by settle). */
 static void establish(struct fx *f, int i)
 {
 	struct side *sd = &f->side[i];
@@ -151,7 +151,9 @@ static void establish(struct fx *f, int i)
 		int big = 4 << 20;
 		setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &big, sizeof(big));
 		setsockopt(sv[1], SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
-		c->lfd = (struct loop_fd){ .fd = sv[0], .events = EPOLLIN, .ctx = c };
+		c->lfd = (struct loop_fd){ .fd = sv[0], .events = EPOLLIN, .cb = session_conn_io,
+					   .ctx = c };
+		assert_true(loop_fd_add(f->loop, &c->lfd));
 		sd->far = sv[1];
 	}
 	c->state = BGP_ST_ESTABLISHED;
