@@ -9,7 +9,7 @@
 # Usage: bench/bench.sh [-B BUILDDIR] [--out FILE] [--repeats R]
 #          [--sizes "10000 100000"] [--daemons "nvad bird frr openbgpd gobgp"]
 #          [--modes "nokernel kernel"] [--tables "dfz p1000"] [--no-churn]
-#          [--no-idle] [--seed S] [--timeout SECONDS]
+#          [--no-idle] [--seed S] [--timeout SECONDS] [--nvad PATH]
 #   tables: dfz = about 0.25 distinct paths per prefix (N/4 attribute sets),
 #           p1000 = 1,000 distinct paths. The churn (the MRT replay) runs after
 #           the dfz table is loaded.
@@ -47,6 +47,7 @@ while [ $# -gt 0 ]; do
 	--no-idle) IDLE=0; shift ;;
 	--seed) SEED=$2; shift 2 ;;
 	--timeout) TIMEOUT=$2; shift 2 ;;
+	--nvad) NVAD_BIN=$2; shift 2 ;;
 	-h | --help) sed -n '2,20p' "$0"; exit 0 ;;
 	*) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
 	esac
@@ -55,7 +56,7 @@ done
 [ "$(id -u)" -eq 0 ] || { echo "bench.sh: needs root (network namespaces)" >&2; exit 1; }
 BLAST=$BUILD/bench/bgpblast
 NLMON=$BUILD/bench/nlmon
-NVAD=$BUILD/nvad
+NVAD=${NVAD_BIN:-$BUILD/nvad}
 for b in "$BLAST" "$NLMON" "$NVAD" "$BUILD/bench/nl_writer"; do
 	[ -x "$b" ] || { echo "bench.sh: $b not built (ninja -C $BUILD)" >&2; exit 1; }
 done
@@ -286,7 +287,7 @@ start_gobgp() {
 
 version_of() {
 	case $1 in
-	nvad) echo "nvad $(git -C "$ROOT" describe --always --dirty 2>/dev/null)" ;;
+	nvad) echo "nvad ${NVAD_VERSION:-$(git -C "$ROOT" describe --always --dirty 2>/dev/null)} ($NVAD, built $(date -u -r "$NVAD" +%H:%MZ))" ;;
 	bird) bird --version 2>&1 | head -1 ;;
 	frr) /usr/lib/frr/bgpd --version 2>/dev/null | head -1 | sed 's/^bgpd version/FRR/' ;;
 	openbgpd) "$(command -v bgpd || echo /usr/sbin/bgpd)" -V 2>&1 | head -1 ;;
