@@ -297,6 +297,8 @@ bool azlab_fabric_check_names(const struct azlab_topo *t, const struct azlab_lab
 #define TABLE_BASE 1000
 #define ER_FABRIC_IP "169.254.0.1" /* the fabric's end of every internal link */
 #define ER_FAR_IP "169.254.0.2"    /* an MSEE's or site router's end */
+#define PA_MAC "02:a1:00:00:%02zx:%02zx"
+#define PB_MAC "02:b1:00:00:%02zx:%02zx"
 
 struct azlab_fabric {
 	const struct azlab_topo *t;
@@ -408,6 +410,8 @@ static bool build_fabric_nft(struct azlab_fabric *f, char *err, size_t cap)
 			" chain forward { type filter hook forward priority 0; policy accept;\n"
 			/* R-A14 */
 			"  ip daddr { 127.0.0.0/8, 169.254.0.0/16, 224.0.0.0/4, 255.255.255.255 } drop\n"
+			/* nor from a link-local source (a tunnel's address, R-F3) */
+			"  ip saddr { 127.0.0.0/8, 169.254.0.0/16 } drop\n"
 			"  ip protocol { gre, ipencap } drop\n");
 	/* R-F1: a NIC without IP forwarding sends only from and receives only
 	 * for its own address. */
@@ -692,10 +696,20 @@ struct azlab_fabric *azlab_fabric_build(const struct azlab_topo *t, const struct
 		if (pls_backend(t, pe->pls) < 0)
 			continue;
 		const struct azlab_pls *pls = &t->pls[pe->pls];
-		strbuf_printf(&fab, "link add pa%zu type veth peer name pb%zu\n", p, p);
+		/* fixed MACs: the fabric's routes into a hairpin resolve through
+		 * permanent neighbours (a gateway address would be the fabric's own) */
+		strbuf_printf(&fab,
+			      "link add pa%zu address " PA_MAC " type veth peer name pb%zu address " PB_MAC "\n",
+			      p, (p >> 8) & 0xff, p & 0xff, p, (p >> 8) & 0xff, p & 0xff);
 		strbuf_printf(&fab, "addr add " ER_FABRIC_IP "/32 dev pa%zu\n", p);
 		strbuf_printf(&fab, "addr add " ER_FABRIC_IP "/32 dev pb%zu\n", p);
 		strbuf_printf(&fab, "link set pa%zu up\nlink set pb%zu up\n", p, p);
+		char ib[AZLAB_IPSTR];
+		strbuf_printf(&fab, "neigh replace %s lladdr " PB_MAC " dev pa%zu nud permanent\n",
+			      ipstr(pe->ip, ib), (p >> 8) & 0xff, p & 0xff, p);
+		for (size_t k = 0; k < pls->n_nat_ips; k++)
+			strbuf_printf(&fab, "neigh replace %s lladdr " PA_MAC " dev pb%zu nud permanent\n",
+				      ipstr(pls->nat_ips[k], ib), (p >> 8) & 0xff, p & 0xff, p);
 		strbuf_printf(&fab, "rule add pref %u iif pa%zu lookup %d\n", pref++, p,
 			      table_of(f, pe->vnet, pe->subnet));
 		strbuf_printf(&fab, "rule add pref %u iif pb%zu lookup %d\n", pref++, p,
@@ -921,10 +935,7 @@ static void subnet_table(const struct azlab_fabric *f, const struct azlab_model 
 		case AZLAB_NH_INTERFACE_ENDPOINT: {
 			int p = r->peer_vnet;
 			if (p >= 0 && (size_t)p < t->n_pes && pls_backend(t, t->pes[p].pls) >= 0)
-				strbuf_printf(b,
-					      "route replace %s via " ER_FABRIC_IP
-					      " dev pa%d onlink table %d\n",
-					      pb, p, table);
+				strbuf_printf(b, "route replace %s dev pa%d table %d\n", pb, p, table);
 			else
 				strbuf_printf(b, "route replace blackhole %s table %d\n", pb, table);
 			break;
@@ -941,7 +952,7 @@ static void subnet_table(const struct azlab_fabric *f, const struct azlab_model 
 		if (pls_backend(t, pe->pls) < 0 || t->pls[pe->pls].vnet != vnet)
 			continue;
 		for (size_t k = 0; k < t->pls[pe->pls].n_nat_ips; k++)
-			strbuf_printf(b, "route replace %s/32 via " ER_FABRIC_IP " dev pb%zu onlink table %d\n",
+			strbuf_printf(b, "route replace %s/32 dev pb%zu table %d\n",
 				      ipstr(t->pls[pe->pls].nat_ips[k], ib), p, table);
 	}
 }

@@ -1524,6 +1524,40 @@ static bool live_trace_check(struct live *l, const struct azlab_expect_trace *tr
 	return ok;
 }
 
+/* What the Route Server instances really sent the NVA (their Adj-RIB-Out,
+ * from the supervisor's state): true when the expectation holds for every
+ * instance with an Established session. */
+static bool rs_sent(struct live *l, const struct azlab_expect_bgp *b, char *d, size_t cap)
+{
+	char pb[AZLAB_PFXSTR], want[256];
+	azlab_pfx_fmt(b->prefix, pb);
+	azlab_aspath_fmt(b->as_path, b->n_as_path, want, sizeof want);
+	json_object *ss = jget(l->st, "sessions");
+	int up = 0, good = 0;
+	struct strbuf seen = STRBUF_INIT;
+	for (size_t i = 0; ss && i < json_object_array_length(ss); i++) {
+		json_object *x = json_object_array_get_idx(ss, i);
+		if (strcmp(jstr(x, "routeServer"), b->route_server) || strcmp(jstr(x, "vm"), b->nva) ||
+		    strcmp(jstr(x, "state"), "Established"))
+			continue;
+		up++;
+		json_object *p = jget(jget(x, "advertised"), pb);
+		const char *path = p ? json_object_get_string(p) : NULL;
+		char full[300];
+		/* shown before the speaker prepends its own AS */
+		azlab_sfmt(full, sizeof full, "%u%s%s", AZLAB_ASN_AZURE, path && *path ? " " : "",
+			   path ? path : "");
+		if (path)
+			strbuf_printf(&seen, "%s[%s]", seen.len ? " " : "", full);
+		if (b->absent ? !path : path && (!b->has_as_path || !strcmp(full, want)))
+			good++;
+	}
+	azlab_sfmt(d, cap, "live: %d instance%s sent %s", up, up == 1 ? "" : "s",
+		   seen.len ? strbuf_str(&seen) : "nothing for this prefix");
+	strbuf_free(&seen);
+	return up > 0 && good == up;
+}
+
 /* What an NVA running nvad really received from the Route Server (its
  * RIB, asked through nvactl in its namespace). -1 when it cannot be asked. */
 static int nva_received(struct live *l, const struct azlab_expect_bgp *b, char *d, size_t cap)
@@ -1579,7 +1613,7 @@ static int nva_received(struct live *l, const struct azlab_expect_bgp *b, char *
 	json_object_put(root);
 	int ok = b->absent ? from == 0 : match > 0;
 	azlab_sfmt(d, cap, "%s's nvad: %s", b->nva,
-		 from ? "" : "no such route from the Route Server");
+		 from ? "" : "not in its RIB (dropped by its inbound policy?)");
 	if (from)
 		azlab_sfmt(d + strlen(d), cap - strlen(d), "%d path%s from the Route Server, path %s", from,
 			 from == 1 ? "" : "s", seen);
@@ -1622,10 +1656,13 @@ int azlab_live_test(const char *file, const struct azlab_live_opts *o)
 			ok = azlab_expect_eval(l.m, e, detail, sizeof detail);
 			if (e->bgp && e->bgp->direction == 0) {
 				char d2[512];
-				int r = nva_received(&l, e->bgp, d2, sizeof d2);
-				if (r >= 0) {
-					ok = ok && r;
-					size_t len = strlen(detail);
+				bool sent = rs_sent(&l, e->bgp, d2, sizeof d2);
+				ok = ok && sent;
+				size_t len = strlen(detail);
+				azlab_sfmt(detail + len, sizeof detail - len, "; %s", d2);
+				/* and, for nvad, whether it kept them (its policy, RFC 8212) */
+				if (nva_received(&l, e->bgp, d2, sizeof d2) >= 0) {
+					len = strlen(detail);
 					azlab_sfmt(detail + len, sizeof detail - len, "; %s", d2);
 				}
 			}

@@ -405,6 +405,28 @@ json_object *azlab_rs_sessions(struct azlab_rs *r, bool *all_up)
 			if (p && json_object_object_get_ex(p, "pfxSnt", &v))
 				snt = json_object_get_int64(v);
 			json_object_object_add(o, "state", json_object_new_string(state));
+			/* what this instance really sent the NVA (its Adj-RIB-Out) */
+			json_object *adv = json_object_new_object();
+			struct ipaddr pa;
+			struct strbuf ab = STRBUF_INIT;
+			ip_to_addr(bc->peer_ip, &pa);
+			if (bgp_show_neighbor_routes(ri->sp, &pa, BGP_FAM_IPV4, BGP_SHOW_ADVERTISED, true,
+						     NULL, &ab)) {
+				json_object *ar = json_tokener_parse(strbuf_str(&ab)), *rt;
+				if (ar && json_object_object_get_ex(ar, "advertisedRoutes", &rt) &&
+				    json_object_is_type(rt, json_type_object)) {
+					json_object_object_foreach(rt, key, val)
+					{
+						json_object *pv;
+						const char *path = json_object_object_get_ex(val, "path", &pv) ?
+									   json_object_get_string(pv) : "";
+						json_object_object_add(adv, key, json_object_new_string(path));
+					}
+				}
+				json_object_put(ar);
+			}
+			strbuf_free(&ab);
+			json_object_object_add(o, "advertised", adv);
 			json_object_object_add(o, "pfxRcd", json_object_new_int64(rcd));
 			json_object_object_add(o, "pfxSnt", json_object_new_int64(snt));
 			bool nva = bc->vm >= 0 && t->vms[bc->vm].nva;
