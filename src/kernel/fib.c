@@ -10,6 +10,7 @@
 
 #include "lib/hash.h"
 #include "lib/ptrie.h"
+#include "lib/slab.h"
 #include "netlink.h"
 
 /* A next hop resolves through at most this many static routes in a chain. */
@@ -42,6 +43,10 @@ struct fib_cand {
 	uint8_t source;           /* enum fib_source, or FIB_SRC_COUNT + enum fib_underlay */
 	uint8_t distance;
 	uint8_t n_nh;
+	/* A single next hop (a BGP route's usual case) is held here, nh and
+	 * ref pointing at these, rather than in arrays of their own. */
+	struct fib_nexthop nh1;
+	struct fib_ref ref1;
 };
 
 /* A route nvad holds in the kernel for a prefix, one per metric: a digest of
@@ -87,6 +92,7 @@ struct fib_nhe {
 struct fib {
 	struct fib_opts o;
 	struct ptrie t4, t6;
+	struct slab dest4, dest6, cands, insts; /* a full table's worth of each */
 	struct hset nhes;
 	struct fib_dest *dirty;
 	struct fib_stats st;
@@ -337,16 +343,19 @@ static struct fib_dest *dest_get(struct fib *f, const struct prefix *p, bool cre
 	struct ptrie *t = trie_of_mut(f, p->family);
 	if (!t)
 		return NULL;
-	struct ptrie_node *n = ptrie_lookup(t, p);
-	if (n || !create)
+	if (!create) {
+		struct ptrie_node *n = ptrie_lookup(t, p);
 		return n ? dest_of(n) : NULL;
-	size_t extra = p->family == AF_INET6 ? sizeof(struct ptrie_node6) - sizeof(struct ptrie_node) : 0;
-	struct fib_dest *d = calloc(1, sizeof(*d) + extra);
+	}
+	/* One walk of the trie: insert, or find the one there. */
+	struct slab *pool = p->family == AF_INET6 ? &f->dest6 : &f->dest4;
+	struct fib_dest *d = slab_alloc(pool);
 	if (!d)
 		return NULL;
-	if (ptrie_insert(t, p, &d->node) != &d->node) {
-		free(d);
-		return NULL;
+	struct ptrie_node *n = ptrie_insert(t, p, &d->node);
+	if (n != &d->node) {
+		slab_free(pool, d);
+		return n ? dest_of(n) : NULL;
 	}
 	f->st.prefixes++;
 	return d;
@@ -721,31 +730,35 @@ struct fib *fib_new(const struct fib_opts *o)
 	ptrie_init(&f->t4, AF_INET);
 	ptrie_init(&f->t6, AF_INET6);
 	hset_init(&f->nhes, nhe_hash);
+	slab_init(&f->dest4, sizeof(struct fib_dest));
+	slab_init(&f->dest6, sizeof(struct fib_dest) + sizeof(struct ptrie_node6) -
+				     sizeof(struct ptrie_node));
+	slab_init(&f->cands, sizeof(struct fib_cand));
+	slab_init(&f->insts, sizeof(struct fib_inst));
 	return f;
 }
 
-static void cand_free(struct fib_cand *c)
+static void cand_free(struct fib *f, struct fib_cand *c)
 {
-	free(c->nh);
-	free(c->ref);
-	free(c);
+	if (!c)
+		return;
+	if (c->nh != &c->nh1)
+		free(c->nh);
+	if (c->ref != &c->ref1)
+		free(c->ref);
+	slab_free(&f->cands, c);
 }
 
 static void dest_free_node(struct ptrie_node *n, void *arg)
 {
-	(void)arg;
+	struct fib *f = arg;
 	struct fib_dest *d = dest_of(n);
 	while (d->cands) {
 		struct fib_cand *c = d->cands;
 		d->cands = c->next;
-		cand_free(c);
+		cand_free(f, c);
 	}
-	while (d->inst) {
-		struct fib_inst *i = d->inst;
-		d->inst = i->next;
-		free(i);
-	}
-	free(d);
+	/* The destinations and instances go with their pools. */
 }
 
 void fib_free(struct fib *f)
@@ -759,8 +772,12 @@ void fib_free(struct fib *f)
 		free(e);
 	}
 	hset_destroy(&f->nhes);
-	ptrie_destroy(&f->t4, dest_free_node, NULL);
-	ptrie_destroy(&f->t6, dest_free_node, NULL);
+	ptrie_destroy(&f->t4, dest_free_node, f);
+	ptrie_destroy(&f->t6, dest_free_node, f);
+	slab_destroy(&f->dest4);
+	slab_destroy(&f->dest6);
+	slab_destroy(&f->cands);
+	slab_destroy(&f->insts);
 	free(f);
 }
 
@@ -799,7 +816,7 @@ bool fib_set(struct fib *f, uint8_t source, const struct prefix *p, const struct
 		cand_unlink(d, old);
 		for (unsigned i = 0; i < old->n_nh; i++)
 			ref_drop(f, &old->ref[i]);
-		cand_free(old);
+		cand_free(f, old);
 		dest_mark(f, d);
 		if (source == FIB_SRC_STATIC)
 			nht_changed(f, &pm);
@@ -808,13 +825,15 @@ bool fib_set(struct fib *f, uint8_t source, const struct prefix *p, const struct
 	/* The new candidate is built whole and takes its references before the
 	 * old one lets go, so that shared entries are not freed and resolved
 	 * again. */
-	struct fib_cand *c = calloc(1, sizeof(*c));
-	struct fib_nexthop *cnh = calloc(n_nh, sizeof(*cnh));
-	struct fib_ref *ref = calloc(n_nh, sizeof(*ref));
+	struct fib_cand *c = slab_alloc(&f->cands);
+	struct fib_nexthop *cnh = !c ? NULL : n_nh == 1 ? &c->nh1 : calloc(n_nh, sizeof(*cnh));
+	struct fib_ref *ref = !c ? NULL : n_nh == 1 ? &c->ref1 : calloc(n_nh, sizeof(*ref));
 	if (!c || !cnh || !ref) {
-		free(c);
-		free(cnh);
-		free(ref);
+		if (c) {
+			c->nh = cnh ? cnh : &c->nh1;
+			c->ref = ref ? ref : &c->ref1;
+		}
+		cand_free(f, c);
 		dest_mark(f, d); /* freed by the next sync if left empty */
 		return false;
 	}
@@ -832,7 +851,7 @@ bool fib_set(struct fib *f, uint8_t source, const struct prefix *p, const struct
 			if (!ref_take(f, c, &ref[c->n_nh], &cnh[i].gateway, cnh[i].ifindex)) {
 				for (unsigned j = 0; j < c->n_nh; j++)
 					ref_drop(f, &ref[j]);
-				cand_free(c);
+				cand_free(f, c);
 				dest_mark(f, d);
 				return false;
 			}
@@ -843,7 +862,7 @@ bool fib_set(struct fib *f, uint8_t source, const struct prefix *p, const struct
 		cand_unlink(d, old);
 		for (unsigned i = 0; i < old->n_nh; i++)
 			ref_drop(f, &old->ref[i]);
-		cand_free(old);
+		cand_free(f, old);
 	}
 	cand_link(d, c);
 	dest_mark(f, d);
@@ -884,7 +903,7 @@ bool fib_underlay(struct fib *f, bool add, uint8_t kind, const struct prefix *p,
 		if (!c)
 			return true;
 		cand_unlink(d, c);
-		cand_free(c);
+		cand_free(f, c);
 		dest_mark(f, d);
 		nht_changed(f, &pm);
 		return true;
@@ -908,16 +927,18 @@ bool fib_underlay(struct fib *f, bool add, uint8_t kind, const struct prefix *p,
 			free(cnh);
 			return true; /* told again what it knew */
 		}
-		free(c->nh);
+		if (c->nh != &c->nh1)
+			free(c->nh);
 		c->nh = cnh;
 		c->n_nh = (uint8_t)n_nh;
 	} else {
-		c = calloc(1, sizeof(*c));
+		c = slab_alloc(&f->cands);
 		if (!c) {
 			free(cnh);
 			dest_mark(f, d);
 			return false;
 		}
+		c->ref = &c->ref1; /* underlay routes take no references */
 		c->nh = cnh;
 		c->n_nh = (uint8_t)n_nh;
 		c->source = source;
@@ -961,7 +982,7 @@ static void sync_dest(struct fib *f, struct fib_dest *d,
 		bool write = true;
 		if (keep) {
 			write = keep->digest != dg;
-		} else if ((keep = calloc(1, sizeof(*keep)))) {
+		} else if ((keep = slab_alloc(&f->insts))) {
 			keep->metric = best->metric;
 			keep->next = d->inst;
 			d->inst = keep;
@@ -991,12 +1012,12 @@ static void sync_dest(struct fib *f, struct fib_dest *d,
 		}
 		*pp = i->next;
 		emit_remove(f, &dp, i->metric, remove, ctx);
-		free(i);
+		slab_free(&f->insts, i);
 		f->st.installed--;
 	}
 	if (!d->cands && !d->inst) {
 		ptrie_remove(trie_of_mut(f, dp.family), &d->node);
-		free(d);
+		slab_free(dp.family == AF_INET6 ? &f->dest6 : &f->dest4, d);
 		f->st.prefixes--;
 	}
 }
@@ -1033,7 +1054,7 @@ bool fib_adopt(struct fib *f, const struct kernel_route_spec *r)
 	while (i && i->metric != r->metric)
 		i = i->next;
 	if (!i) {
-		i = calloc(1, sizeof(*i));
+		i = slab_alloc(&f->insts);
 		if (!i) {
 			dest_mark(f, d);
 			return false;
