@@ -1,0 +1,111 @@
+#!/bin/bash
+# live.sh: one example topology, live.
+#
+#   live.sh AZLAB NVAD FILE [--xfail LINE REASON]...
+#
+# Brings the lab up under a name of its own (with this PID), runs
+# `azlab test FILE` against it (reach/noReach by ping, traces by traceroute,
+# routes and Route Server tables from the live feed), checks that the live
+# reachability matrix (`azlab reach`) equals the offline one (`azlab check`),
+# then `azlab down`, and that no namespace, run directory, process or host
+# interface of the lab is left. --xfail LINE: the expectation on that line of
+# FILE is a known disagreement between the model and the live lab (reported,
+# not failed; an unexpected pass is a failure, so the list stays honest).
+# Root only: exits 77 (skipped) otherwise, or when a tool is missing.
+set -u
+AZLAB=$1 NVAD=$2 FILE=$3
+shift 3
+declare -A XFAIL=()
+while [ $# -ge 3 ] && [ "$1" = --xfail ]; do
+	XFAIL[$2]=$3
+	shift 3
+done
+
+PASSED=0
+FAILED=0
+ok() { PASSED=$((PASSED + 1)); printf 'ok - %s\n' "$*"; }
+notok() { FAILED=$((FAILED + 1)); printf 'not ok - %s\n' "$*"; }
+say() { printf '# %s\n' "$*"; }
+skip() { echo "1..0 # SKIP $*"; exit 77; }
+
+[ "$(id -u)" = 0 ] || skip "needs root for network namespaces"
+for tool in nft iptables traceroute ping ip; do
+	command -v $tool >/dev/null || skip "$tool not installed (./run deps)"
+done
+[ -x "$NVAD" ] || skip "no nvad at $NVAD"
+
+NAME=azlt$$-$(basename "$(dirname "$FILE")" | cut -c1-6)-$(basename "$FILE" .yaml | md5sum | cut -c1-4)
+OUT=$(mktemp -d /tmp/azlab-live.XXXXXX)
+LINKS_BEFORE=$(ip -o link show | awk -F': ' '{print $2}' | sort)
+az() { "$AZLAB" --name "$NAME" "$@"; }
+cleanup() {
+	az down >/dev/null 2>&1
+	if [ "$FAILED" -gt 0 ]; then say "output kept in $OUT"; else rm -rf "$OUT"; fi
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+start=$(date +%s%N)
+if az --nvad "$NVAD" up "$FILE" --timeout 40 >"$OUT/up.out" 2>&1; then
+	ok "azlab up $FILE ($((($(date +%s%N) - start) / 1000000)) ms)"
+else
+	notok "azlab up $FILE"
+	tail -n 40 "$OUT/up.out" | sed 's/^/# /'
+fi
+grep -q 'converged' "$OUT/up.out" && ok "up waits for BGP and prints the status table" ||
+	notok "up prints a converged status table"
+
+# --- the file's expectations, live ---
+az test "$FILE" >"$OUT/test.out" 2>&1
+grep -q '^live lab' "$OUT/test.out" && ok "azlab test runs against the live lab" ||
+	notok "azlab test runs against the live lab"
+while IFS= read -r line; do
+	ln=$(printf '%s' "$line" | sed -n 's/^[A-Z]* [^:]*:\([0-9]*\):.*/\1/p')
+	case $line in
+	PASS*)
+		if [ -n "${XFAIL[$ln]:-}" ]; then
+			notok "expected to disagree but passes (drop --xfail $ln): ${line#PASS }"
+		else
+			ok "live: ${line#PASS }"
+		fi
+		;;
+	FAIL*)
+		if [ -n "${XFAIL[$ln]:-}" ]; then
+			ok "live: known disagreement (${XFAIL[$ln]}): ${line#FAIL }"
+		else
+			notok "live: ${line#FAIL }"
+		fi
+		;;
+	esac
+done <"$OUT/test.out"
+
+# --- the live matrix equals the offline one (principle 7) ---
+matrix() { sed -n '/^Reachability/,/^$/{/^Reachability/d;/^$/d;p}' "$1" | sed -n '2,$p'; }
+az reach >"$OUT/reach.out" 2>&1
+rc=$?
+"$AZLAB" check "$FILE" >"$OUT/check.out" 2>&1
+if [ -s "$OUT/reach.out" ] && diff <(matrix "$OUT/reach.out") <(matrix "$OUT/check.out") >"$OUT/diff"; then
+	ok "live reach matrix equals azlab check ($(matrix "$OUT/reach.out" | wc -l) rows)"
+else
+	notok "live reach matrix equals azlab check"
+	sed 's/^/# /' "$OUT/diff"
+fi
+[ $rc -eq 0 ] && ok "azlab reach: every flow, Private Endpoints too, as the model says" ||
+	{ notok "azlab reach agrees with the model"; grep DIFFERS "$OUT/reach.out" | sed 's/^/# /'; }
+
+# --- down leaves nothing ---
+PIDS=$(awk '{print $1}' "/run/azlab/$NAME/pids" 2>/dev/null; cat "/run/azlab/$NAME/supervisor.pid" 2>/dev/null)
+az down >"$OUT/down.out" 2>&1 && ok "azlab down" || notok "azlab down"
+left=$(ip netns list | awk '{print $1}' | grep "^azl-$NAME-" | tr '\n' ' ')
+[ -z "$left" ] && ok "no azl-$NAME-* namespace left" || notok "namespaces left: $left"
+[ ! -e "/run/azlab/$NAME" ] && ok "/run/azlab/$NAME removed" || notok "/run/azlab/$NAME left"
+alive=
+for p in $PIDS; do kill -0 "$p" 2>/dev/null && alive="$alive $p"; done
+[ -z "$alive" ] && ok "no process of the lab left" || notok "processes left:$alive"
+[ "$(ip -o link show | awk -F': ' '{print $2}' | sort)" = "$LINKS_BEFORE" ] &&
+	ok "the host's interfaces are as before" || notok "the host's interfaces changed"
+nft list tables 2>/dev/null | grep -q azlab && notok "an azlab nftables table in the host" ||
+	ok "no azlab nftables table in the host"
+
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]
