@@ -16,7 +16,13 @@
  *   (single <-> multipath <-> blackhole <-> interface; checked by
  *   test_kernel_route), so no delete-then-add is needed.
  * - A delete names prefix, table, protocol and metric, with scope NOWHERE
- *   and no next hops: it removes nvad's route whatever it points to. */
+ *   and no next hops: it removes nvad's route whatever it points to.
+ * - Threaded (kernel_writer_set_threaded): the kernel inserts routes inside
+ *   the sendto, in the sender's time, so a sender thread lets it work on a
+ *   batch while the caller builds the next (up to SEND_BUFS batches in
+ *   flight). The ring then names every message in flight; answers are read
+ *   by the caller's thread as before; a failed send is reported when the
+ *   caller takes its buffer back (woken by an eventfd). */
 #include "route.h"
 
 #include <errno.h>
@@ -24,9 +30,11 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -50,6 +58,20 @@
 #define RCVBUF_MIN (8 * 1024 * 1024)
 #define RCVBUF_MAX (64 * 1024 * 1024)
 #define DUMP_BUF (64 * 1024)
+
+/* Batches in flight with a sender thread (one filled, the others queued or
+ * being sent). */
+#define SEND_BUFS 3
+
+enum { B_FREE, B_QUEUED, B_SENDING, B_SENT };
+
+struct wbatch {
+	char *buf;
+	size_t len;
+	uint32_t first_seq, last_seq;
+	int err;               /* the send's errno, 0 when it went */
+	uint8_t state;
+};
 
 /* A message in flight: what to name when the kernel refuses it. */
 struct pending {
@@ -80,6 +102,18 @@ struct kernel_writer {
 	bool sync_done;
 
 	struct kernel_writer_stats st;
+
+	/* The sender thread, when threaded. buf is bat[cur].buf then. */
+	bool threaded;
+	pthread_t thr;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool stop;
+	struct wbatch bat[SEND_BUFS];
+	unsigned queue[SEND_BUFS], q_head, q_len;
+	unsigned cur;
+	int efd;               /* the thread's "a batch was sent" */
+	struct loop_fd efd_lfd;
 };
 
 static uint32_t next_seq(struct kernel_writer *w)
@@ -203,10 +237,22 @@ static void on_readable(struct loop_fd *f, uint32_t events)
 
 /* ---- sending ---------------------------------------------------------------- */
 
-/* Sends the batch, then reads the answers (the kernel handles the messages
- * inside the send, so they are already there). False when the send failed:
- * every route of the batch is then reported with the send's error. */
-static bool send_batch(struct kernel_writer *w)
+/* Every message from first to last failed with e (a send that failed). */
+static void report_range(struct kernel_writer *w, uint32_t first, uint32_t last, int e)
+{
+	for (uint32_t s = first;; s++) {
+		if (s != 0 && s != w->sync_seq)
+			report(w, s, e, NULL);
+		if (s == last)
+			break;
+	}
+}
+
+/* Sends the batch from this thread, then reads the answers (the kernel
+ * handles the messages inside the send, so they are already there). False
+ * when the send failed: every route of the batch is then reported with the
+ * send's error. */
+static bool send_now(struct kernel_writer *w)
 {
 	if (w->len == 0)
 		return true;
@@ -222,17 +268,158 @@ static bool send_batch(struct kernel_writer *w)
 	if (n < 0) {
 		int e = errno;
 		log_err(w->log, "kernel: sending %zu bytes of routes: %s", len, strerror(e));
-		for (uint32_t s = first_seq;; s++) {
-			if (s != 0 && s != w->sync_seq)
-				report(w, s, e, NULL);
-			if (s == last_seq)
-				break;
-		}
+		report_range(w, first_seq, last_seq, e);
 		drain(w);
 		return false;
 	}
 	w->st.bytes += (uint64_t)n;
 	drain(w);
+	return true;
+}
+
+/* ---- the sender thread ------------------------------------------------------ */
+
+static void *sender_main(void *arg)
+{
+	struct kernel_writer *w = arg;
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		while (!w->stop && w->q_len == 0)
+			pthread_cond_wait(&w->cv, &w->mu);
+		if (w->q_len == 0)
+			break; /* stopping, nothing left */
+		struct wbatch *b = &w->bat[w->queue[w->q_head]];
+		w->q_head = (w->q_head + 1) % SEND_BUFS;
+		w->q_len--;
+		b->state = B_SENDING;
+		pthread_mutex_unlock(&w->mu);
+		ssize_t n;
+		do
+			n = mnl_socket_sendto(w->nl, b->buf, b->len);
+		while (n < 0 && errno == EINTR);
+		int e = n < 0 ? errno : 0;
+		pthread_mutex_lock(&w->mu);
+		b->err = e;
+		if (n > 0)
+			w->st.bytes += (uint64_t)n;
+		w->st.sends++;
+		b->state = B_SENT;
+		pthread_cond_broadcast(&w->cv);
+		uint64_t one = 1;
+		if (write(w->efd, &one, sizeof(one)) < 0) {
+			/* the counter is only a wake-up: a full one wakes too */
+		}
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+/* Takes back the sent buffers (w->mu held); failed sends are copied out to
+ * be reported once the lock is released. */
+struct failed {
+	uint32_t first, last;
+	int err;
+};
+
+static unsigned reclaim_locked(struct kernel_writer *w, struct failed *out)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < SEND_BUFS; i++) {
+		struct wbatch *b = &w->bat[i];
+		if (b->state != B_SENT)
+			continue;
+		if (b->err)
+			out[n++] = (struct failed){ b->first_seq, b->last_seq, b->err };
+		b->state = B_FREE;
+		b->len = 0;
+	}
+	return n;
+}
+
+static void report_failed(struct kernel_writer *w, const struct failed *f, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		log_err(w->log, "kernel: sending a batch of routes: %s", strerror(f[i].err));
+		report_range(w, f[i].first, f[i].last, f[i].err);
+	}
+}
+
+/* Hands the filled batch to the thread and takes a free buffer, waiting for
+ * one when all are in flight. */
+static void handoff(struct kernel_writer *w)
+{
+	struct failed f[SEND_BUFS];
+	unsigned nf;
+	pthread_mutex_lock(&w->mu);
+	struct wbatch *b = &w->bat[w->cur];
+	b->len = w->len;
+	b->first_seq = ((const struct nlmsghdr *)b->buf)->nlmsg_seq;
+	b->last_seq = w->seq;
+	b->state = B_QUEUED;
+	w->queue[(w->q_head + w->q_len) % SEND_BUFS] = w->cur;
+	w->q_len++;
+	pthread_cond_broadcast(&w->cv);
+	nf = 0;
+	for (;;) {
+		nf += reclaim_locked(w, f + nf); /* frees a buffer when it finds any */
+		unsigned i = 0;
+		while (i < SEND_BUFS && w->bat[i].state != B_FREE)
+			i++;
+		if (i < SEND_BUFS) {
+			w->cur = i;
+			break;
+		}
+		pthread_cond_wait(&w->cv, &w->mu);
+	}
+	pthread_mutex_unlock(&w->mu);
+	w->buf = w->bat[w->cur].buf; /* before the reports: a callback may queue */
+	w->len = 0;
+	report_failed(w, f, nf);
+	drain(w);
+}
+
+/* Waits until every queued batch was sent; reports what failed. */
+static void wait_idle(struct kernel_writer *w)
+{
+	struct failed f[SEND_BUFS];
+	unsigned nf = 0;
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		bool busy = w->q_len > 0;
+		for (unsigned i = 0; i < SEND_BUFS; i++)
+			busy |= w->bat[i].state == B_SENDING;
+		if (!busy)
+			break;
+		pthread_cond_wait(&w->cv, &w->mu);
+	}
+	nf = reclaim_locked(w, f);
+	pthread_mutex_unlock(&w->mu);
+	report_failed(w, f, nf);
+	drain(w);
+}
+
+static void on_sent(struct loop_fd *lf, uint32_t events)
+{
+	(void)events;
+	struct kernel_writer *w = lf->ctx;
+	uint64_t v;
+	if (read(w->efd, &v, sizeof(v)) < 0) {
+		/* nothing to read: another call took it */
+	}
+	struct failed f[SEND_BUFS];
+	pthread_mutex_lock(&w->mu);
+	unsigned nf = reclaim_locked(w, f);
+	pthread_mutex_unlock(&w->mu);
+	report_failed(w, f, nf);
+	drain(w);
+}
+
+static bool send_batch(struct kernel_writer *w)
+{
+	if (!w->threaded)
+		return send_now(w);
+	if (w->len)
+		handoff(w);
 	return true;
 }
 
@@ -406,6 +593,8 @@ bool kernel_writer_set_batch(struct kernel_writer *w, size_t bytes)
 		bytes = KERNEL_BATCH_MAX;
 	if (w->buf)
 		send_batch(w);
+	if (w->threaded)
+		wait_idle(w);
 	int fd = mnl_socket_get_fd(w->nl);
 	/* A send larger than the send buffer (less 32 bytes) is refused. */
 	int snd = set_buf(fd, SO_SNDBUFFORCE, SO_SNDBUF, (int)bytes * 2 + 65536);
@@ -424,20 +613,37 @@ bool kernel_writer_set_batch(struct kernel_writer *w, size_t bytes)
 		rcv = RCVBUF_MAX;
 	set_buf(fd, SO_RCVBUFFORCE, SO_RCVBUF, (int)rcv);
 
+	/* The ring names every message that may still be answered: one batch's
+	 * worth (twice, for the batch being filled), or with a sender thread
+	 * every batch in flight too. */
 	size_t slots = 1;
-	while (slots < 2 * (bytes / MSG_MIN + 1))
+	while (slots < (w->threaded ? SEND_BUFS + 1 : 2) * (bytes / MSG_MIN + 1))
 		slots <<= 1;
-	char *buf = malloc(bytes);
+	unsigned nbuf = w->threaded ? SEND_BUFS : 1;
+	char *bufs[SEND_BUFS] = { 0 };
 	struct pending *ring = calloc(slots, sizeof(*ring));
-	if (!buf || !ring) {
-		free(buf);
+	bool ok = ring != NULL;
+	for (unsigned i = 0; i < nbuf; i++)
+		ok &= (bufs[i] = calloc(1, bytes)) != NULL; /* padding libmnl leaves unset is zero */
+	if (!ok) {
+		for (unsigned i = 0; i < nbuf; i++)
+			free(bufs[i]);
 		free(ring);
 		return false;
 	}
-	/* Nothing is in flight (the batch was sent and answered): the old
+	/* Nothing is in flight (the batches were sent and answered): the old
 	 * ring's names are no longer needed. */
-	free(w->buf);
+	if (w->threaded) {
+		for (unsigned i = 0; i < SEND_BUFS; i++) {
+			free(w->bat[i].buf);
+			w->bat[i] = (struct wbatch){ .buf = bufs[i] };
+		}
+		w->cur = 0;
+	} else {
+		free(w->buf);
+	}
 	free(w->ring);
+	char *buf = bufs[0];
 	w->buf = buf;
 	w->cap = bytes;
 	w->st.batch = bytes;
@@ -490,11 +696,83 @@ fail:;
 	return NULL;
 }
 
+static void stop_thread(struct kernel_writer *w)
+{
+	if (!w->threaded)
+		return;
+	wait_idle(w);
+	pthread_mutex_lock(&w->mu);
+	w->stop = true;
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->thr, NULL);
+	if (w->efd_lfd.fd > 0 && w->loop)
+		loop_fd_del(w->loop, &w->efd_lfd);
+	close(w->efd);
+	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->cv);
+	for (unsigned i = 0; i < SEND_BUFS; i++)
+		if (w->bat[i].buf != w->buf)
+			free(w->bat[i].buf);
+	w->threaded = false; /* w->buf stays: the last buffer in use */
+}
+
+bool kernel_writer_set_threaded(struct kernel_writer *w)
+{
+	if (w->threaded)
+		return true;
+	send_now(w);
+	w->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (w->efd < 0)
+		return false;
+	if (pthread_mutex_init(&w->mu, NULL) != 0) {
+		close(w->efd);
+		return false;
+	}
+	pthread_cond_init(&w->cv, NULL);
+	w->stop = false;
+	w->q_head = w->q_len = 0;
+	for (unsigned i = 0; i < SEND_BUFS; i++)
+		w->bat[i] = (struct wbatch){ 0 };
+	w->threaded = true;
+	/* Buffers and a ring sized for batches in flight. */
+	size_t bytes = w->cap;
+	w->bat[0].buf = w->buf; /* handed over to set_batch, which frees it */
+	w->buf = NULL;
+	if (!kernel_writer_set_batch(w, bytes)) {
+		w->buf = w->bat[0].buf;
+		w->bat[0].buf = NULL;
+		w->threaded = false;
+		pthread_mutex_destroy(&w->mu);
+		pthread_cond_destroy(&w->cv);
+		close(w->efd);
+		return false;
+	}
+	if (pthread_create(&w->thr, NULL, sender_main, w) != 0) {
+		/* Back to sending from the caller's thread: keep buffer 0. */
+		for (unsigned i = 1; i < SEND_BUFS; i++)
+			free(w->bat[i].buf);
+		w->buf = w->bat[0].buf;
+		w->threaded = false;
+		pthread_mutex_destroy(&w->mu);
+		pthread_cond_destroy(&w->cv);
+		close(w->efd);
+		return false;
+	}
+	if (w->loop) {
+		w->efd_lfd = (struct loop_fd){ .fd = w->efd, .events = EPOLLIN, .cb = on_sent, .ctx = w };
+		if (!loop_fd_add(w->loop, &w->efd_lfd))
+			w->efd_lfd.fd = -1;
+	}
+	return true;
+}
+
 void kernel_writer_close(struct kernel_writer *w)
 {
 	if (!w)
 		return;
 	send_batch(w);
+	stop_thread(w);
 	if (w->registered)
 		loop_fd_del(w->loop, &w->lfd);
 	mnl_socket_close(w->nl);
@@ -508,6 +786,10 @@ bool kernel_writer_sync(struct kernel_writer *w, int timeout_ms)
 {
 	/* An acknowledged no-op behind the batch: its answer comes after those
 	 * of every message before it. */
+	if (w->threaded) { /* everything before the no-op is out first */
+		send_batch(w);
+		wait_idle(w);
+	}
 	make_room(w);
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(w->buf + w->len);
 	nlh->nlmsg_type = NLMSG_NOOP;
@@ -518,7 +800,7 @@ bool kernel_writer_sync(struct kernel_writer *w, int timeout_ms)
 	w->sync_seq = nlh->nlmsg_seq;
 	w->sync_done = false;
 	uint64_t lost = w->st.lost;
-	bool ok = send_batch(w);
+	bool ok = send_now(w); /* from this thread: it is idle */
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (ok && !w->sync_done) {
@@ -542,7 +824,12 @@ bool kernel_writer_sync(struct kernel_writer *w, int timeout_ms)
 
 void kernel_writer_get_stats(const struct kernel_writer *w, struct kernel_writer_stats *st)
 {
+	struct kernel_writer *mw = (struct kernel_writer *)w; /* the lock only */
+	if (w->threaded)
+		pthread_mutex_lock(&mw->mu);
 	*st = w->st;
+	if (w->threaded)
+		pthread_mutex_unlock(&mw->mu);
 }
 
 /* ---- reading back ----------------------------------------------------------- */

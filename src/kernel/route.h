@@ -83,8 +83,15 @@ bool kernel_writer_set_batch(struct kernel_writer *w, size_t bytes);
  * nvad's route whatever its next hops (all of them for a multipath route). */
 bool kernel_route_replace(struct kernel_writer *w, const struct kernel_route_spec *r);
 bool kernel_route_delete(struct kernel_writer *w, const struct kernel_route_spec *r);
-/* Sends what is queued and reads the kernel's answers so far. */
+/* Sends what is queued (threaded: hands it to the sender) and reads the
+ * kernel's answers so far. */
 void kernel_writer_flush(struct kernel_writer *w);
+/* From now on batches are sent by a thread of the writer's own, so the
+ * kernel inserts one batch while the caller builds the next; errors still
+ * reach the callback in the caller's thread (answers as the loop reads them,
+ * a failed send when its buffer comes back, at latest at the next flush or
+ * sync). False when the thread could not be started (nothing changed). */
+bool kernel_writer_set_threaded(struct kernel_writer *w);
 /* Flush, then a round trip (an acknowledged no-op): when it returns true the
  * kernel has handled every message sent and their errors were reported.
  * False on a timeout, a socket error, or when answers were lost (ENOBUFS,

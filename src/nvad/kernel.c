@@ -154,6 +154,9 @@ bool nvad_kernel_init(struct nvad *d, bool write)
 		if (!k->writer)
 			log_err(&d->log, "kernel: cannot open netlink for writing routes: %s",
 				strerror(errno));
+		else if (!kernel_writer_set_threaded(k->writer))
+			log_warn(&d->log, "kernel: no sender thread; routes are written from the "
+					  "main loop");
 		if (!kernel_routes_dump(d->table, KERNEL_RTPROT_NVAD, adopt_one, d))
 			log_warn(&d->log, "kernel: cannot read the routes of a previous run");
 		if (k->adopted)

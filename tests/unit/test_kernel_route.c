@@ -616,11 +616,13 @@ static size_t count(uint32_t table)
 	return n;
 }
 
-static void bulk(bool v6, size_t batch, bool one_send)
+static void bulk(bool v6, size_t batch, bool one_send, bool threaded)
 {
 	enum { N = 10000 };
 	struct errs e;
 	struct kernel_writer *w = writer(&e);
+	if (threaded)
+		assert_true(kernel_writer_set_threaded(w));
 	assert_true(kernel_writer_set_batch(w, batch));
 	uint32_t table = v6 ? 2006 : 2004;
 	struct kernel_route_spec r;
@@ -672,14 +674,84 @@ static void test_bulk_one_batch(void **state)
 {
 	(void)state;
 	NEED_NS();
-	bulk(false, 1024 * 1024, true);
+	bulk(false, 1024 * 1024, true, false);
 }
 
 static void test_bulk_ipv6_small_batches(void **state)
 {
 	(void)state;
 	NEED_NS();
-	bulk(true, 16 * 1024, false);
+	bulk(true, 16 * 1024, false, false);
+}
+
+/* The sender thread: many small batches in flight, both families. */
+static void test_threaded_bulk(void **state)
+{
+	(void)state;
+	NEED_NS();
+	bulk(false, 16 * 1024, false, true);
+	bulk(true, 8 * 1024, false, true);
+}
+
+/* The sender thread: refusals among thousands of good routes over many
+ * batches are named, in order, once the caller syncs; the rest went in. */
+static void test_threaded_refused(void **state)
+{
+	(void)state;
+	NEED_NS();
+	struct errs e;
+	struct kernel_writer *w = writer(&e);
+	assert_true(kernel_writer_set_threaded(w));
+	assert_true(kernel_writer_set_batch(w, 8 * 1024));
+	struct kernel_route_spec r;
+	for (uint32_t i = 0; i < 3000; i++) {
+		char pfx[32];
+		snprintf(pfx, sizeof pfx, "12.%u.%u.0/24", i >> 8, i & 255);
+		spec_init(&r, pfx, 2012, 20);
+		add_gw(&r, i % 1000 == 999 ? "10.97.0.1" : "10.1.0.2", 0, 1); /* 3 unreachable */
+		assert_true(kernel_route_replace(w, &r));
+	}
+	kernel_writer_flush(w);
+	assert_true(kernel_writer_sync(w, 10000));
+	assert_int_equal(e.n, 3);
+	static const char *const bad[] = { "12.3.231.0/24", "12.7.207.0/24", "12.11.183.0/24" };
+	for (int i = 0; i < 3; i++) {
+		struct prefix p;
+		assert_true(prefix_parse(bad[i], false, &p));
+		assert_true(prefix_equal(&e.dst[i], &p));
+		assert_int_equal(e.err[i], ENETUNREACH);
+	}
+	assert_int_equal(count(2012), 2997);
+	struct kernel_writer_stats st;
+	kernel_writer_get_stats(w, &st);
+	assert_true(st.sends > 3);
+	kernel_writer_close(w); /* the thread stops; nothing leaks (ASan) */
+}
+
+/* The sender thread with a loop: a refusal reaches the callback through the
+ * loop, with nothing but a flush from the caller. */
+static void test_threaded_loop(void **state)
+{
+	(void)state;
+	NEED_NS();
+	struct loop *l = loop_new();
+	assert_non_null(l);
+	struct errs e = { 0 };
+	struct kernel_writer *w = kernel_writer_open(l, &lg, on_error, &e);
+	assert_non_null(w);
+	assert_true(kernel_writer_set_threaded(w));
+	struct kernel_route_spec bad;
+	spec_init(&bad, "10.100.49.0/24", 254, 20);
+	add_gw(&bad, "10.98.0.1", 0, 1);
+	assert_true(kernel_route_replace(w, &bad));
+	kernel_writer_flush(w);
+	for (int i = 0; i < 40 && e.n == 0; i++)
+		loop_run_once(l, 50);
+	assert_int_equal(e.n, 1);
+	assert_true(prefix_equal(&e.dst[0], &bad.dst));
+	assert_int_equal(e.err[0], ENETUNREACH);
+	kernel_writer_close(w);
+	loop_free(l);
 }
 
 /* More refusals in one send than the receive buffer holds answers for: the
@@ -769,6 +841,9 @@ int main(void)
 		cmocka_unit_test(test_bulk_one_batch),
 		cmocka_unit_test(test_bulk_ipv6_small_batches),
 		cmocka_unit_test(test_answers_lost),
+		cmocka_unit_test(test_threaded_bulk),
+		cmocka_unit_test(test_threaded_refused),
+		cmocka_unit_test(test_threaded_loop),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
