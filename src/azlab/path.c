@@ -240,15 +240,23 @@ static bool tunnel_send(struct walker *w, int vmi, int tun, struct pkt inner)
 		const struct azlab_tunnel *rt = &rv->nva->tunnels[k];
 		if (rt->remote == vm->ip && rt->vni == tu->vni && rt->type == tu->type) {
 			note(w, "%s decapsulates from %s", rv->name, rt->name);
-			/* the remote end is a hop; it answers from the tunnel's address */
 			if (inner.dst == rt->address)
 				return deliver(w, AZLAB_EP_VM, rvi, -1, rv->name, inner);
+			/* The remote end is a hop. Linux answers traceroute from the
+			 * source its route back to the sender picks: the route's
+			 * preferred source, else the address of the interface it
+			 * leaves by (the tunnel's, or the NIC's). */
+			struct fib_res back;
+			nva_fib(w, rvi, inner.src, &back);
+			uint32_t from = back.has_src ? back.pref_src
+				      : back.tunnel >= 0 ? rv->nva->tunnels[back.tunnel].address
+							 : rv->ip;
 			const char *sp;
-			bool silent = special_dst(rt->address, &sp);
+			bool silent = special_dst(from, &sp);
 			if (silent)
 				note(w, "%s answers traceroute from %s, not routable (R-A14)", rv->name,
-				     azlab_ip_fmt(rt->address, ib));
-			add_hop(w, rt->address, silent, rv->name);
+				     azlab_ip_fmt(from, ib));
+			add_hop(w, from, silent, rv->name);
 			return vm_send(w, rvi, inner, false);
 		}
 	}
