@@ -64,6 +64,9 @@ def main():
     ap.add_argument("results", nargs="+", help="one or more JSON-lines files of bench.sh")
     ap.add_argument("-o", "--out", default="docs/performance.md")
     ap.add_argument("--note", default="")
+    ap.add_argument("--include", action="append", default=[],
+                    help="a Markdown file copied into the page before the method (hand-written "
+                         "sections, e.g. bench/optimizations.md)")
     a = ap.parse_args()
 
     meta, versions, runs, idle, writer, loads = {}, {}, [], defaultdict(list), defaultdict(list), []
@@ -308,6 +311,10 @@ def main():
                 w("| %s | %s | %s |" % (NAMES[d], cell(idle[d], "MiB"), ratio(med(idle[d]), med(idle.get("bird", [])))))
         w("")
 
+    for inc in a.include:
+        with open(inc) as f:
+            w(f.read().rstrip("\n"))
+        w("")
     w(METHOD)
     with open(a.out, "w") as f:
         f.write("\n".join(out) + "\n")

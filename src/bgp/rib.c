@@ -726,6 +726,41 @@ void rib_soft_in(struct bgp_peer *p)
 
 /* Local routes */
 
+size_t bgp_peer_routes(const struct bgp_peer *p, uint8_t fam, bool raw, bgp_route_fn fn, void *ctx)
+{
+	if (fam >= BGP_FAM_COUNT)
+		return 0;
+	const struct bgp_speaker *s = p->s;
+	struct ptrie_iter it;
+	struct ptrie_node *n;
+	size_t count = 0;
+	ptrie_iter_init(&it, (struct ptrie *)&s->rib.trie[fam]);
+	while ((n = ptrie_iter_next(&it))) {
+		const struct rib_dest *d = dest_of(n);
+		const struct rib_path *path = NULL;
+		for (const struct rib_path *x = d->paths; x && !path; x = x->next)
+			if (x->slot == p->slot)
+				path = x;
+		if (!path)
+			continue;
+		const struct bgp_iattrs *ia = raw && rib_path_raw(path) ? rib_path_raw(path) : path->attrs;
+		if (!ia)
+			continue;
+		struct prefix pfx;
+		struct bgp_attrs a;
+		rib_dest_prefix(d, &pfx);
+		bgp_iattrs_view(ia, &a);
+		fn(ctx, &pfx, &a, path->attrs != NULL);
+		count++;
+	}
+	return count;
+}
+
+uint64_t bgp_peer_updates_in(const struct bgp_peer *p)
+{
+	return p->stats.update_in;
+}
+
 bool bgp_local_add(struct bgp_speaker *s, uint8_t kind, const struct prefix *p,
 		   const struct bgp_attrs *a)
 {

@@ -191,4 +191,17 @@ bool bgp_local_add(struct bgp_speaker *s, uint8_t kind, const struct prefix *p,
 		   const struct bgp_attrs *a);
 void bgp_local_del(struct bgp_speaker *s, uint8_t kind, const struct prefix *p);
 
+/* The routes a peer has sent in a family, in prefix order: fn gets each
+ * prefix with its attributes as received (before inbound policy, when the
+ * neighbor has soft-reconfiguration inbound; raw false or no such copy: as
+ * accepted, and routes the policy denied are left out) and whether inbound
+ * policy accepted it. The attributes are valid during the call only; fn must
+ * not change the speaker. Returns the number of routes given to fn.
+ * bgp_peer_updates_in counts the UPDATEs received from the peer, so that a
+ * caller can tell cheaply whether walking again is worth it. */
+typedef void (*bgp_route_fn)(void *ctx, const struct prefix *p, const struct bgp_attrs *a,
+			     bool accepted);
+size_t bgp_peer_routes(const struct bgp_peer *p, uint8_t fam, bool raw, bgp_route_fn fn, void *ctx);
+uint64_t bgp_peer_updates_in(const struct bgp_peer *p);
+
 #endif

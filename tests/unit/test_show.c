@@ -556,6 +556,43 @@ static void test_detail(void **state)
 	strbuf_free(&out);
 }
 
+/* bgp_peer_routes, the walk behind received-routes for programs (azlab's
+ * Route Servers): as received or as accepted, with the verdict. */
+struct walked {
+	char line[8][96];
+	unsigned n;
+};
+
+static void walk_cb(void *ctx, const struct prefix *p, const struct bgp_attrs *a, bool accepted)
+{
+	struct walked *w = ctx;
+	char pb[PREFIX_STRLEN];
+	struct strbuf path = STRBUF_INIT;
+	bgp_aspath_fmt(a->aspath, &path);
+	if (w->n < 8)
+		snprintf(w->line[w->n], sizeof w->line[0], "%s %s %s", prefix_fmt(p, pb, sizeof pb),
+			 strbuf_str(&path), accepted ? "accepted" : "denied");
+	w->n++;
+	strbuf_free(&path);
+}
+
+static void test_peer_routes(void **state)
+{
+	struct fixture *f = *state;
+	struct walked w = { 0 };
+	assert_int_equal(bgp_peer_routes(f->rs4, BGP_FAM_IPV4, true, walk_cb, &w), 2);
+	assert_string_equal(w.line[0], "10.0.0.0/16 65515 accepted");
+	assert_string_equal(w.line[1], "10.100.0.0/16 65515 12076 12076 accepted");
+	/* The firewall's route: kept as received, denied for want of policy. */
+	memset(&w, 0, sizeof w);
+	assert_int_equal(bgp_peer_routes(f->fw6, BGP_FAM_IPV4, true, walk_cb, &w), 1);
+	assert_string_equal(w.line[0], "10.200.0.0/16 65002 denied");
+	memset(&w, 0, sizeof w);
+	assert_int_equal(bgp_peer_routes(f->fw6, BGP_FAM_IPV4, false, walk_cb, &w), 0);
+	assert_int_equal(bgp_peer_routes(f->rs4, BGP_FAM_IPV6, true, walk_cb, &w), 0);
+	assert_true(bgp_peer_updates_in(f->rs4) >= 2);
+}
+
 static void test_neighbor_routes(void **state)
 {
 	struct fixture *f = *state;
@@ -809,6 +846,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_detail, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_neighbor_routes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_neighbors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_peer_routes, setup, teardown),
 		cmocka_unit_test(test_uptime),
 		cmocka_unit_test(test_no_neighbors),
 	};
