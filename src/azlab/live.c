@@ -570,6 +570,7 @@ static void write_state(struct sup *s, json_object *sessions)
 		azlab_aspath_fmt(r->as_path, r->n_as, ab, sizeof ab);
 		json_object_object_add(e, "path", json_object_new_string(ab));
 		json_object_object_add(e, "nextHop", json_object_new_string(azlab_ip_fmt(r->next_hop, ib)));
+		json_object_object_add(e, "noAdvertise", json_object_new_boolean(r->no_advertise));
 		json_object_array_add(feed, e);
 	}
 	json_object_object_add(o, "feed", feed);
@@ -910,9 +911,10 @@ static void print_status(json_object *st)
 		printf("\nRoutes the Route Servers received (the model's live feed):\n");
 		for (size_t k = 0; k < json_object_array_length(feed); k++) {
 			json_object *f = json_object_array_get_idx(feed, k);
-			printf("  %-12s from %-10s %-19s next hop %-15s path %s\n",
+			printf("  %-12s from %-10s %-19s next hop %-15s path %s%s\n",
 			       jstr(f, "routeServer"), jstr(f, "vm"), jstr(f, "prefix"), jstr(f, "nextHop"),
-			       jstr(f, "path"));
+			       jstr(f, "path"),
+			       json_object_get_boolean(jget(f, "noAdvertise")) ? " (no-advertise)" : "");
 		}
 	}
 }
@@ -1169,6 +1171,7 @@ static int live_open(struct live *l, const struct azlab_lab_names *n)
 			continue;
 		for (size_t a = 0; path && a < json_object_array_length(path) && a < AZLAB_MAX_ASPATH; a++)
 			r.as_path[r.n_as++] = (uint32_t)json_object_get_int64(json_object_array_get_idx(path, a));
+		r.no_advertise = json_object_get_boolean(jget(f, "noAdvertise"));
 		azlab_feed_add(&l->feed, &r);
 	}
 	l->m = azlab_model_build(l->t, &l->feed);

@@ -2,9 +2,12 @@
  * every instance a speaker of nvad's BGP library (a value, principle 2) with
  * ASN 65515 and real eBGP multihop sessions with the NVAs. The speakers do no
  * routing of their own: what they receive is kept before policy (inbound
- * everything is denied) and becomes the model's feed; what they send is what
- * the model says (azlab_model_rs_advertised), originated locally, one prefix
- * list per NVA. Azure's rules (R-D1, R-D2, R-D4..R-D7) live in the model.
+ * everything is denied) and becomes the model's feed, read with
+ * bgp_peer_routes (attributes as received, communities included, so
+ * NO_ADVERTISE reaches the model: R-D8) whenever the peer's UPDATE count or
+ * its session changed; what they send is what the model says
+ * (azlab_model_rs_advertised), originated locally, one prefix list per NVA.
+ * Azure's rules (R-D1, R-D2, R-D4..R-D8) live in the model.
  *
  * Sockets: the supervisor is single-threaded; it enters the instance's
  * namespace (setns) only around bgp_speaker_listen, so the listening
@@ -27,6 +30,14 @@
 #include "lib/strbuf.h"
 #include "policy/policy.h"
 
+/* What one instance received from one NVA, as last walked. */
+struct rs_conn {
+	struct bgp_peer *peer;
+	uint64_t updates_seen; /* bgp_peer_updates_in at the last walk */
+	bool walked;
+	struct azlab_feed routes;
+};
+
 struct rs_inst {
 	int rs, inst;
 	uint32_t ip;
@@ -36,6 +47,8 @@ struct rs_inst {
 	char *policy_text;
 	struct azlab_pfx *orig; /* what it originates */
 	size_t n_orig;
+	struct rs_conn *conns;  /* per bgpConnection of its Route Server */
+	bool session_changed;   /* a session went up or down since the last walk */
 };
 
 struct azlab_rs {
@@ -77,6 +90,14 @@ static bool set_policy(struct rs_inst *ri, const char *text)
 	free(ri->policy_text);
 	ri->policy_text = strdup(text);
 	return true;
+}
+
+/* A session that goes down takes its routes without an UPDATE: walk again. */
+static void on_event(void *ctx, const struct bgp_speaker_event *ev)
+{
+	struct rs_inst *ri = ctx;
+	if (ev->type == BGP_EVENT_SESSION || ev->type == BGP_EVENT_EOR)
+		ri->session_changed = true;
 }
 
 static int enter_ns(const char *ns)
@@ -129,11 +150,14 @@ struct azlab_rs *azlab_rs_new(struct loop *loop, const struct azlab_topo *t,
 			cfg.log_neighbor_changes = true;
 			cfg.hostname = rs->name;
 			ri->sp = bgp_speaker_new(loop, &r->log, &cfg);
-			if (!ri->sp) {
+			ri->conns = calloc(rs->n_connections + 1, sizeof *ri->conns);
+			if (!ri->sp || !ri->conns) {
 				azlab_sfmt(err, cap, "route server %s: cannot make a BGP speaker", rs->name);
 				ok = false;
 				break;
 			}
+			bgp_speaker_on_event(ri->sp, on_event, ri);
+			ri->session_changed = true;
 			struct strbuf pt = STRBUF_INIT;
 			strbuf_puts(&pt, "route-map AZL-IN deny 10\nexit\n");
 			if (!set_policy(ri, strbuf_str(&pt))) {
@@ -159,7 +183,7 @@ struct azlab_rs *azlab_rs_new(struct loop *loop, const struct azlab_topo *t,
 				af->policy_in = af->policy_out = true;
 				azlab_sfmt(af->rmap_in, sizeof af->rmap_in, "AZL-IN");
 				azlab_sfmt(af->plist_out, sizeof af->plist_out, "AZL-OUT-%zu", c);
-				if (!bgp_peer_add(ri->sp, &pc)) {
+				if (!(ri->conns[c].peer = bgp_peer_add(ri->sp, &pc))) {
 					azlab_sfmt(err, cap, "route server %s: cannot add neighbor %s",
 						 rs->name, bc->name);
 					ok = false;
@@ -197,6 +221,9 @@ void azlab_rs_free(struct azlab_rs *r)
 	if (!r)
 		return;
 	for (size_t i = 0; i < r->n; i++) {
+		for (size_t c = 0; r->v[i].conns && c < r->t->route_servers[r->v[i].rs].n_connections; c++)
+			azlab_feed_free(&r->v[i].conns[c].routes);
+		free(r->v[i].conns);
 		bgp_speaker_free(r->v[i].sp);
 		policy_free(r->v[i].pol);
 		conf_free(r->v[i].conf);
@@ -208,21 +235,63 @@ void azlab_rs_free(struct azlab_rs *r)
 	free(r);
 }
 
-/* "65001 65002" (FRR's path text; sets and confederations are skipped). */
-static uint8_t parse_path(const char *s, uint32_t *as)
+/* The AS numbers of a canonical AS_PATH (segments: type, count, count x 4
+ * octets), sequences and sets in order; confederation segments are skipped,
+ * as they never reach an eBGP peer. */
+static uint8_t path_of(struct bgp_bytes p, uint32_t *as)
 {
 	uint8_t n = 0;
-	while (s && *s && n < AZLAB_MAX_ASPATH) {
-		while (*s && (*s < '0' || *s > '9'))
-			s++;
-		if (!*s)
-			break;
-		char *end;
-		unsigned long v = strtoul(s, &end, 10);
-		as[n++] = (uint32_t)v;
-		s = end;
+	for (uint32_t off = 0; off + 2 <= p.len;) {
+		uint8_t type = p.p[off], cnt = p.p[off + 1];
+		off += 2;
+		for (uint8_t k = 0; k < cnt && off + 4 <= p.len; k++, off += 4) {
+			uint32_t be;
+			memcpy(&be, p.p + off, 4);
+			if ((type == 1 || type == 2) && n < AZLAB_MAX_ASPATH)
+				as[n++] = ntohl(be);
+		}
 	}
 	return n;
+}
+
+#define COMM_NO_ADVERTISE 0xffffff02u /* 65535:65282, RFC 1997 */
+
+static bool has_community(struct bgp_bytes c, uint32_t want)
+{
+	for (uint32_t off = 0; off + 4 <= c.len; off += 4) {
+		uint32_t be;
+		memcpy(&be, c.p + off, 4);
+		if (ntohl(be) == want)
+			return true;
+	}
+	return false;
+}
+
+struct walk {
+	const struct azlab_bgp_connection *bc;
+	int rs;
+	struct azlab_feed *out;
+	bool oom;
+};
+
+static void walk_route(void *ctx, const struct prefix *p, const struct bgp_attrs *a, bool accepted)
+{
+	(void)accepted; /* the inbound policy denies everything: the feed is what was sent */
+	struct walk *w = ctx;
+	if (p->family != AF_INET)
+		return;
+	struct azlab_feed_route fr = { .vm = w->bc->vm, .route_server = w->rs };
+	uint32_t be;
+	memcpy(&be, p->a, 4);
+	fr.prefix.addr = ntohl(be);
+	fr.prefix.len = p->len;
+	if (bgp_attrs_has(a, BGP_ATTR_AS_PATH))
+		fr.n_as = path_of(a->aspath, fr.as_path);
+	fr.next_hop = bgp_attrs_has(a, BGP_ATTR_NEXT_HOP) && a->nexthop ? a->nexthop : w->bc->peer_ip;
+	fr.no_advertise = bgp_attrs_has(a, BGP_ATTR_COMMUNITIES) &&
+			  has_community(a->communities, COMM_NO_ADVERTISE);
+	if (!azlab_feed_add(w->out, &fr))
+		w->oom = true;
 }
 
 static bool same_route(const struct azlab_feed_route *a, const struct azlab_feed_route *b)
@@ -230,54 +299,57 @@ static bool same_route(const struct azlab_feed_route *a, const struct azlab_feed
 	return a->vm == b->vm && a->route_server == b->route_server &&
 	       azlab_pfx_eq(a->prefix, b->prefix) && a->n_as == b->n_as &&
 	       !memcmp(a->as_path, b->as_path, a->n_as * sizeof a->as_path[0]) &&
-	       a->next_hop == b->next_hop;
+	       a->next_hop == b->next_hop && a->no_advertise == b->no_advertise;
 }
 
 bool azlab_rs_feed(struct azlab_rs *r, struct azlab_feed *out, bool *changed)
 {
 	const struct azlab_topo *t = r->t;
-	struct strbuf sb = STRBUF_INIT;
+	bool walked = false;
+	for (size_t k = 0; k < r->n; k++) {
+		struct rs_inst *ri = &r->v[k];
+		const struct azlab_route_server *rs = &t->route_servers[ri->rs];
+		bool sess = ri->session_changed;
+		ri->session_changed = false;
+		for (size_t c = 0; c < rs->n_connections; c++) {
+			const struct azlab_bgp_connection *bc = &rs->connections[c];
+			struct rs_conn *rc = &ri->conns[c];
+			if (bc->vm < 0 || !rc->peer)
+				continue;
+			uint64_t upd = bgp_peer_updates_in(rc->peer);
+			if (rc->walked && !sess && upd == rc->updates_seen)
+				continue;
+			struct walk w = { .bc = bc, .rs = ri->rs, .out = &rc->routes };
+			azlab_feed_free(&rc->routes);
+			bgp_peer_routes(rc->peer, BGP_FAM_IPV4, true, walk_route, &w);
+			if (w.oom) {
+				ri->session_changed = true; /* try again next time */
+				return false;
+			}
+			rc->updates_seen = upd;
+			rc->walked = true;
+			walked = true;
+		}
+	}
+	*changed = false;
+	if (!walked)
+		return true;
+	/* the union, in instance and connection order; both instances of a
+	 * Route Server usually hold the same route once */
 	for (size_t k = 0; k < r->n; k++) {
 		const struct rs_inst *ri = &r->v[k];
 		const struct azlab_route_server *rs = &t->route_servers[ri->rs];
 		for (size_t c = 0; c < rs->n_connections; c++) {
-			const struct azlab_bgp_connection *bc = &rs->connections[c];
-			if (bc->vm < 0)
-				continue;
-			struct ipaddr a;
-			ip_to_addr(bc->peer_ip, &a);
-			strbuf_reset(&sb);
-			if (!bgp_show_neighbor_routes(ri->sp, &a, BGP_FAM_IPV4, BGP_SHOW_RECEIVED, true,
-						      NULL, &sb))
-				continue;
-			json_object *root = json_tokener_parse(strbuf_str(&sb)), *routes;
-			if (root && json_object_object_get_ex(root, "receivedRoutes", &routes) &&
-			    json_object_is_type(routes, json_type_object)) {
-				json_object_object_foreach(routes, key, val)
-				{
-					struct azlab_feed_route fr = { .vm = bc->vm, .route_server = ri->rs };
-					json_object *o;
-					if (!azlab_pfx_parse(key, &fr.prefix))
-						continue;
-					if (json_object_object_get_ex(val, "path", &o))
-						fr.n_as = parse_path(json_object_get_string(o), fr.as_path);
-					if (!json_object_object_get_ex(val, "nextHop", &o) ||
-					    !azlab_ip_parse(json_object_get_string(o), &fr.next_hop))
-						fr.next_hop = bc->peer_ip;
-					bool dup = false;
-					for (size_t i = 0; i < out->n && !dup; i++)
-						dup = same_route(&out->v[i], &fr);
-					if (!dup && !azlab_feed_add(out, &fr)) {
-						json_object_put(root);
-						strbuf_free(&sb);
-						return false;
-					}
-				}
+			const struct azlab_feed *l = &ri->conns[c].routes;
+			for (size_t i = 0; i < l->n; i++) {
+				bool dup = false;
+				for (size_t j = 0; j < out->n && !dup; j++)
+					dup = same_route(&out->v[j], &l->v[i]);
+				if (!dup && !azlab_feed_add(out, &l->v[i]))
+					return false;
 			}
-			json_object_put(root);
 		}
 	}
-	strbuf_free(&sb);
 	*changed = out->n != r->last.n;
 	for (size_t i = 0; !*changed && i < out->n; i++)
 		*changed = !same_route(&out->v[i], &r->last.v[i]);
