@@ -80,7 +80,9 @@ while IFS= read -r line; do
 done <"$OUT/test.out"
 
 # --- the live matrix equals the offline one (principle 7) ---
-matrix() { sed -n '/^Reachability/,/^$/{/^Reachability/d;/^$/d;p}' "$1" | sed -n '2,$p'; }
+# the rows of the matrix: the lines after the blank line under the title, up
+# to the next blank line, without the header of names
+matrix() { awk '/^Reachability/ { t = 1; next } t && /^$/ { if (r) exit; next } t { r = 1; print }' "$1" | sed -n '2,$p'; }
 az reach >"$OUT/reach.out" 2>&1
 rc=$?
 "$AZLAB" check "$FILE" >"$OUT/check.out" 2>&1
