@@ -31,6 +31,11 @@
 
 #define POLL_MS 300
 #define STABLE_MS 2000
+/* FRR (measured with 8.4 on P2) sends End-of-RIB at once and its
+ * redistributed static routes about 4 s after the session came up (they
+ * reach bgpd through staticd and zebra); a lab with FRR or BIRD in a VM or
+ * site waits for a longer quiet feed before it says it converged. */
+#define STABLE_MS_ROUTER 8000
 
 /* ---- small helpers ---- */
 
@@ -333,6 +338,7 @@ struct sup {
 	size_t n_procs;
 	struct loop_timer tick;
 	uint64_t last_change;
+	uint64_t stable_ms; /* how long the feed must stay unchanged */
 	bool converged;
 	const char *phase;
 	char error[2048];
@@ -624,7 +630,7 @@ static void on_tick(struct loop_timer *tm)
 		azlab_feed_free(&f);
 		sessions = azlab_rs_sessions(s->rs, &up);
 	}
-	bool conv = up && loop_now(s->loop) - s->last_change >= STABLE_MS;
+	bool conv = up && loop_now(s->loop) - s->last_change >= s->stable_ms;
 	if (conv && !s->converged)
 		fprintf(stderr, "azlab: converged\n");
 	s->converged = conv;
@@ -694,6 +700,11 @@ static void supervise(struct sup *s)
 		loop_fd_add(s->loop, &sig);
 	s->phase = "converging";
 	s->last_change = loop_now(s->loop);
+	s->stable_ms = STABLE_MS;
+	for (size_t v = 0; v < s->t->n_vms; v++)
+		if (s->t->vms[v].nva && (s->t->vms[v].nva->software == AZLAB_SW_FRR ||
+					 s->t->vms[v].nva->software == AZLAB_SW_BIRD))
+			s->stable_ms = STABLE_MS_ROUTER;
 	s->tick = (struct loop_timer){ .cb = on_tick, .ctx = s };
 	loop_timer_set(s->loop, &s->tick, 0);
 	fprintf(stderr, "azlab: running\n");
@@ -1561,37 +1572,49 @@ static bool rs_sent(struct live *l, const struct azlab_expect_bgp *b, char *d, s
 	return up > 0 && good == up;
 }
 
-/* What an NVA running nvad really received from the Route Server (its
- * RIB, asked through nvactl in its namespace). -1 when it cannot be asked. */
+/* What an NVA running nvad or FRR really received from the Route Server
+ * (its RIB, asked through nvactl, or FRR's vtysh, in its namespace). -1 when
+ * it cannot be asked. */
 static int nva_received(struct live *l, const struct azlab_expect_bgp *b, char *d, size_t cap)
 {
 	int vm = azlab_topo_vm(l->t, b->nva), rs = azlab_topo_route_server(l->t, b->route_server);
-	if (vm < 0 || rs < 0 || !l->t->vms[vm].nva || l->t->vms[vm].nva->software != AZLAB_SW_NVAD)
+	if (vm < 0 || rs < 0 || !l->t->vms[vm].nva)
 		return -1;
-	json_object *vms = jget(l->st, "virtualMachines");
+	int sw = l->t->vms[vm].nva->software;
+	if (sw != AZLAB_SW_NVAD && sw != AZLAB_SW_FRR)
+		return -1;
+	char prog[PATH_MAX + 16], ns[AZLAB_NS_MAX], pb[AZLAB_PFXSTR], ib[AZLAB_IPSTR], want[256],
+		dir[PATH_MAX];
 	const char *sock = NULL;
-	for (size_t i = 0; vms && i < json_object_array_length(vms); i++) {
-		json_object *v = json_object_array_get_idx(vms, i);
-		if (!strcmp(jstr(v, "name"), b->nva))
-			sock = jstr(v, "socket");
+	if (sw == AZLAB_SW_NVAD) {
+		json_object *vms = jget(l->st, "virtualMachines");
+		for (size_t i = 0; vms && i < json_object_array_length(vms); i++) {
+			json_object *v = json_object_array_get_idx(vms, i);
+			if (!strcmp(jstr(v, "name"), b->nva))
+				sock = jstr(v, "socket");
+		}
+		if (!sock || !*sock)
+			return -1;
+		azlab_sfmt(prog, sizeof prog, "%s", jstr(l->st, "nvad"));
+		char *slash = strrchr(prog, '/');
+		if (!slash)
+			return -1;
+		azlab_sfmt(slash + 1, sizeof prog - (size_t)(slash + 1 - prog), "nvactl");
+	} else {
+		/* FRR's daemons keep their vty sockets in the VM's run directory */
+		azlab_sfmt(dir, sizeof dir, "%s/%s", l->n.dir, b->nva);
+		azlab_sfmt(prog, sizeof prog, "/usr/bin/vtysh");
 	}
-	if (!sock || !*sock)
-		return -1;
-	char nvactl[PATH_MAX + 16], ns[AZLAB_NS_MAX], pb[AZLAB_PFXSTR], ib[AZLAB_IPSTR], want[256];
-	azlab_sfmt(nvactl, sizeof nvactl, "%s", jstr(l->st, "nvad"));
-	char *slash = strrchr(nvactl, '/');
-	if (!slash)
-		return -1;
-	azlab_sfmt(slash + 1, sizeof nvactl - (size_t)(slash + 1 - nvactl), "nvactl");
-	if (access(nvactl, X_OK) != 0)
+	if (access(prog, X_OK) != 0)
 		return -1;
 	azlab_fabric_vm_ns(&l->n, l->t, vm, ns, sizeof ns);
 	azlab_pfx_fmt(b->prefix, pb);
-	const char *argv[] = { nvactl, "--socket", sock, "show", "ip", "bgp", "json", NULL };
+	const char *nv_argv[] = { prog, "--socket", sock, "show", "ip", "bgp", "json", NULL };
+	const char *frr_argv[] = { prog, "--vty_socket", dir, "-c", "show ip bgp json", NULL };
 	char *out = malloc(1 << 20);
 	if (!out)
 		return -1;
-	int rc = azlab_run_ns(ns, argv, NULL, out, 1 << 20);
+	int rc = azlab_run_ns(ns, sw == AZLAB_SW_NVAD ? nv_argv : frr_argv, NULL, out, 1 << 20);
 	json_object *root = rc == 0 ? json_tokener_parse(out) : NULL;
 	free(out);
 	if (!root)
@@ -1615,7 +1638,7 @@ static int nva_received(struct live *l, const struct azlab_expect_bgp *b, char *
 	}
 	json_object_put(root);
 	int ok = b->absent ? from == 0 : match > 0;
-	azlab_sfmt(d, cap, "%s's nvad: %s", b->nva,
+	azlab_sfmt(d, cap, "%s's %s: %s", b->nva, sw == AZLAB_SW_NVAD ? "nvad" : "FRR",
 		 from ? "" : "not in its RIB (dropped by its inbound policy?)");
 	if (from)
 		azlab_sfmt(d + strlen(d), cap - strlen(d), "%d path%s from the Route Server, path %s", from,
@@ -1663,7 +1686,8 @@ int azlab_live_test(const char *file, const struct azlab_live_opts *o)
 				ok = ok && sent;
 				size_t len = strlen(detail);
 				azlab_sfmt(detail + len, sizeof detail - len, "; %s", d2);
-				/* and, for nvad, whether it kept them (its policy, RFC 8212) */
+				/* and, for nvad and FRR, whether it kept them (its
+				 * policy, RFC 8212) */
 				if (nva_received(&l, e->bgp, d2, sizeof d2) >= 0) {
 					len = strlen(detail);
 					azlab_sfmt(detail + len, sizeof detail - len, "; %s", d2);

@@ -33,6 +33,9 @@ for tool in nft iptables traceroute ping ip; do
 	command -v $tool >/dev/null || skip "$tool not installed (./run deps)"
 done
 [ -x "$NVAD" ] || skip "no nvad at $NVAD"
+if grep -q 'software: *frr' "$FILE"; then
+	[ -x /usr/lib/frr/bgpd ] && command -v vtysh >/dev/null || skip "FRR not installed (./run deps)"
+fi
 
 NAME=azlt$$-$(basename "$(dirname "$FILE")" | cut -c1-6)-$(basename "$FILE" .yaml | md5sum | cut -c1-4)
 OUT=$(mktemp -d /tmp/azlab-live.XXXXXX)
