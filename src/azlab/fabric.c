@@ -381,6 +381,14 @@ static uint8_t site_plen(const struct azlab_site *s, uint32_t ip)
 	return 24;
 }
 
+void azlab_site_link(int s, uint32_t *ce, uint32_t *msee)
+{
+	uint32_t base = (169u << 24) | (254u << 16) | ((uint32_t)(s / 64 + 1) << 8) |
+			(uint32_t)(4 * (s % 64));
+	*ce = base + 1;
+	*msee = base + 2;
+}
+
 static uint32_t site_router(const struct azlab_site *s)
 {
 	if (s->has_router_ip)
@@ -649,15 +657,29 @@ struct azlab_fabric *azlab_fabric_build(const struct azlab_topo *t, const struct
 			ok = false;
 			break;
 		}
-		/* The MSEE never answers (R-C7): it originates nothing. */
+		/* The MSEE never answers (R-C7): it originates nothing but its
+		 * BGP sessions with the CE routers that run software. */
+		struct strbuf nf = STRBUF_INIT, in = STRBUF_INIT, out = STRBUF_INIT;
+		for (size_t si = 0; si < t->n_sites; si++)
+			if (t->sites[si].circuit == (int)c && azlab_site_runs_ce(&t->sites[si])) {
+				strbuf_printf(&in, "  iifname \"s%zu\" tcp dport 179 accept\n"
+						   "  iifname \"s%zu\" tcp sport 179 accept\n", si, si);
+				strbuf_printf(&out, "  oifname \"s%zu\" tcp sport 179 accept\n"
+						    "  oifname \"s%zu\" tcp dport 179 accept\n", si, si);
+			}
+		strbuf_printf(&nf,
+			      "table ip azlab {\n"
+			      " chain input { type filter hook input priority 0; policy drop;\n%s }\n"
+			      " chain output { type filter hook output priority 0; policy drop;\n%s }\n"
+			      "}\n",
+			      strbuf_str(&in), strbuf_str(&out));
 		const char *argv[] = { "nft", "-f", "-", NULL };
-		if (run_ns_checked(ns, argv,
-				   "table ip azlab {\n"
-				   " chain input { type filter hook input priority 0; policy drop; }\n"
-				   " chain output { type filter hook output priority 0; policy drop; }\n"
-				   "}\n",
-				   err, cap, "the MSEE's nftables") < 0)
+		if (nf.oom || run_ns_checked(ns, argv, strbuf_str(&nf), err, cap,
+					     "the MSEE's nftables") < 0)
 			ok = false;
+		strbuf_free(&nf);
+		strbuf_free(&in);
+		strbuf_free(&out);
 	}
 	for (size_t g = 0; ok && g < t->n_gateways; g++) {
 		const struct azlab_er_gateway *gw = &t->gateways[g];
@@ -738,8 +760,16 @@ struct azlab_fabric *azlab_fabric_build(const struct azlab_topo *t, const struct
 		struct strbuf m = STRBUF_INIT, c = STRBUF_INIT;
 		strbuf_printf(&m, "link add s%zu type veth peer name msee netns %s\n", s, ce);
 		strbuf_printf(&m, "addr add " ER_FAR_IP "/32 dev s%zu\nlink set s%zu up\n", s, s);
-		uint32_t rip = site_router(st);
-		strbuf_printf(&c, "addr add " ER_FABRIC_IP "/32 dev msee\nlink set msee up\n");
+		uint32_t rip = site_router(st), lce, lmsee;
+		azlab_site_link((int)s, &lce, &lmsee);
+		char lb[AZLAB_IPSTR];
+		strbuf_printf(&m, "addr add %s/30 dev s%zu\n", ipstr(lmsee, lb), s);
+		/* the CE's link addresses have scope link, so that a route a BGP
+		 * daemon installs without a source takes the router's LAN
+		 * address (the one traceroute shows) */
+		strbuf_printf(&c, "addr add " ER_FABRIC_IP "/32 dev msee scope link\n");
+		strbuf_printf(&c, "addr add %s/30 dev msee scope link\nlink set msee up\n",
+			      ipstr(lce, lb));
 		strbuf_printf(&c, "link add lan type bridge\naddr add %s/%u dev lan\nlink set lan up\n",
 			      ipstr(rip, ib), site_plen(st, rip));
 		if (batch(mns, &m, err, cap, "a site's link") < 0 ||
@@ -988,7 +1018,8 @@ bool azlab_fabric_sync(struct azlab_fabric *f, const struct azlab_model *m)
 	/* Each MSEE: toward the gateway or site each route came from. */
 	for (size_t c = 0; c < t->n_circuits; c++) {
 		strbuf_reset(&b);
-		strbuf_puts(&b, "route flush table main\n");
+		/* only azlab's routes: the site links' connected routes stay */
+		strbuf_puts(&b, "route flush table main proto static\n");
 		const struct azlab_rlist *l = azlab_model_msee(m, (int)c);
 		for (size_t i = 0; l && i < l->n; i++) {
 			const struct azlab_bgp_route *r = &l->v[i];
@@ -1007,12 +1038,13 @@ bool azlab_fabric_sync(struct azlab_fabric *f, const struct azlab_model *m)
 					if (gw->connections[k].circuit == (int)c) {
 						strbuf_printf(&b,
 							      "route replace %s via " ER_FABRIC_IP
-							      " dev g%dc%zu onlink\n",
+							      " dev g%dc%zu onlink proto static\n",
 							      pb, r->origin, k);
 						break;
 					}
 			} else if (r->origin_kind == AZLAB_FROM_SITE) {
-				strbuf_printf(&b, "route replace %s via " ER_FABRIC_IP " dev s%d onlink\n",
+				strbuf_printf(&b,
+					      "route replace %s via " ER_FABRIC_IP " dev s%d onlink proto static\n",
 					      pb, r->origin);
 			}
 		}
@@ -1024,8 +1056,11 @@ bool azlab_fabric_sync(struct azlab_fabric *f, const struct azlab_model *m)
 			}
 		}
 	}
-	/* Each site's router: what the MSEE sends it (R-C3). */
+	/* Each site's router: what the MSEE sends it (R-C3); a CE that runs
+	 * software learns it over its BGP session instead. */
 	for (size_t s = 0; s < t->n_sites; s++) {
+		if (azlab_site_runs_ce(&t->sites[s]))
+			continue;
 		strbuf_reset(&b);
 		strbuf_puts(&b, "route flush table main proto static\n");
 		char rb[AZLAB_IPSTR];

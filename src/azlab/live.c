@@ -300,6 +300,46 @@ static bool check_programs(const struct azlab_topo *t, const char *nvad, bool ha
 			}
 		}
 	}
+	for (size_t i = 0; i < t->n_sites; i++) {
+		const struct azlab_site *st = &t->sites[i];
+		if (st->software == AZLAB_SW_NONE)
+			continue;
+		if (st->software == AZLAB_SW_BIRD) {
+			azlab_sfmt(err, cap, "site %s: the live lab runs nvad or FRR as a CE router, not BIRD",
+				   st->name);
+			return false;
+		}
+		char cfg[PATH_MAX];
+		if (!st->config) {
+			azlab_sfmt(err, cap, "site %s: its CE runs %s but names no config file", st->name,
+				   st->software == AZLAB_SW_NVAD ? "nvad" : "FRR");
+			return false;
+		}
+		config_path(t, st->config, cfg, sizeof cfg);
+		if (access(cfg, R_OK) != 0) {
+			azlab_sfmt(err, cap, "site %s: cannot read its config %s: %s", st->name, cfg,
+				   strerror(errno));
+			return false;
+		}
+		if (st->software == AZLAB_SW_NVAD) {
+			if (!have_nvad) {
+				azlab_sfmt(err, cap,
+					   "site %s runs nvad, which was not found (build it, or give --nvad PATH)",
+					   st->name);
+				return false;
+			}
+			char out[2048];
+			const char *argv[] = { nvad, "--check", "-f", cfg, NULL };
+			if (azlab_run(argv, NULL, out, sizeof out) != 0) {
+				azlab_sfmt(err, cap, "site %s: nvad refuses %s:\n%.1500s", st->name, cfg, out);
+				return false;
+			}
+		} else if (access("/usr/lib/frr/bgpd", X_OK) || access("/usr/lib/frr/zebra", X_OK)) {
+			azlab_sfmt(err, cap, "site %s runs FRR, which is not installed (/usr/lib/frr/bgpd)",
+				   st->name);
+			return false;
+		}
+	}
 	const char *tools[] = { "/usr/sbin/nft", "/usr/sbin/iptables", "/usr/bin/ping" };
 	for (size_t i = 0; i < 3; i++)
 		if (access(tools[i], X_OK) && access(strrchr(tools[i], '/') + 1, X_OK)) {
@@ -332,6 +372,7 @@ struct sup {
 	struct loop *loop;
 	struct azlab_fabric *fab;
 	struct azlab_rs *rs;
+	struct azlab_msee *msee; /* the MSEEs' sessions with CE routers, NULL without */
 	struct azlab_feed feed;
 	struct azlab_model *m;
 	struct proc *procs;
@@ -408,6 +449,81 @@ static bool wait_file(const char *path, int ms)
 	return false;
 }
 
+/* Starts the routing software of a VM (vm >= 0) or of a site's CE router
+ * (vm -1, site >= 0) named name, in namespace ns, files in /run/azlab/NAME/name. */
+static bool start_router(struct sup *s, const char *name, const char *ns, int sw,
+			 const char *config, int vm)
+{
+	const struct azlab_topo *t = s->t;
+	char dir[PATH_MAX], cfg[PATH_MAX], log[PATH_MAX + 32], sock[PATH_MAX + 32];
+	azlab_sfmt(dir, sizeof dir, "%s/%s", s->n.dir, name);
+	mkdir(dir, 0755);
+	config_path(t, config, cfg, sizeof cfg);
+	if (sw == AZLAB_SW_NVAD) {
+		azlab_sfmt(log, sizeof log, "%s/nvad.log", dir);
+		azlab_sfmt(sock, sizeof sock, "%s/nvad.sock", dir);
+		const char *argv[] = { s->nvad, "-f", cfg, "--socket", sock, "--port", "179",
+				       "--log-level", "info", NULL };
+		if (!add_proc(s, name, ns, "nvad", vm, argv, log, sock)) {
+			azlab_sfmt(s->error, sizeof s->error, "%s: cannot start nvad", name);
+			return false;
+		}
+	} else if (sw == AZLAB_SW_FRR) {
+		char zc[PATH_MAX + 32], bc[PATH_MAX + 32], api[PATH_MAX + 32], pid[PATH_MAX + 32],
+			cmd[PATH_MAX * 2];
+		azlab_sfmt(zc, sizeof zc, "%s/zebra.conf", dir);
+		azlab_sfmt(bc, sizeof bc, "%s/frr.conf", dir);
+		azlab_sfmt(api, sizeof api, "%s/zserv.api", dir);
+		FILE *z = fopen(zc, "we");
+		if (z) {
+			fprintf(z, "hostname %s\nip nht resolve-via-default\n", name);
+			fclose(z);
+		}
+		azlab_sfmt(cmd, sizeof cmd, "cp '%s' '%s' && chown -R frr:frr '%s'", cfg, bc, dir);
+		const char *sh[] = { "sh", "-c", cmd, NULL };
+		if (azlab_run(sh, NULL, NULL, 0) != 0) {
+			azlab_sfmt(s->error, sizeof s->error, "%s: cannot prepare FRR's files in %s",
+				   name, dir);
+			return false;
+		}
+		azlab_sfmt(log, sizeof log, "%s/zebra.log", dir);
+		azlab_sfmt(pid, sizeof pid, "%s/zebra.pid", dir);
+		const char *za[] = { "/usr/lib/frr/zebra", "-f", zc, "-i", pid, "-z", api,
+				     "--vty_socket", dir, "-u", "frr", "-g", "frr", NULL };
+		char pname[128];
+		azlab_sfmt(pname, sizeof pname, "%s-zebra", name);
+		if (!add_proc(s, pname, ns, "frr", vm, za, log, NULL) || !wait_file(api, 10000)) {
+			azlab_sfmt(s->error, sizeof s->error, "%s: FRR's zebra did not start (see %s)",
+				   name, log);
+			return false;
+		}
+		static const char *const daemons[] = { "staticd", "bgpd" };
+		for (size_t k = 0; k < 2; k++) {
+			char prog[64];
+			azlab_sfmt(prog, sizeof prog, "/usr/lib/frr/%s", daemons[k]);
+			azlab_sfmt(log, sizeof log, "%s/%s.log", dir, daemons[k]);
+			azlab_sfmt(pid, sizeof pid, "%s/%s.pid", dir, daemons[k]);
+			azlab_sfmt(pname, sizeof pname, "%s-%s", name, daemons[k]);
+			const char *ba[] = { prog, "-f", bc, "-i", pid, "-z", api, "--vty_socket", dir,
+					     "-u", "frr", "-g", "frr", k ? "-p" : NULL, "179", NULL };
+			if (!add_proc(s, pname, ns, "frr", vm, ba, log, NULL)) {
+				azlab_sfmt(s->error, sizeof s->error, "%s: cannot start FRR's %s", name,
+					   daemons[k]);
+				return false;
+			}
+		}
+	} else if (sw == AZLAB_SW_BIRD) {
+		azlab_sfmt(log, sizeof log, "%s/bird.log", dir);
+		azlab_sfmt(sock, sizeof sock, "%s/bird.ctl", dir);
+		const char *argv[] = { "/usr/sbin/bird", "-f", "-c", cfg, "-s", sock, NULL };
+		if (!add_proc(s, name, ns, "bird", vm, argv, log, sock)) {
+			azlab_sfmt(s->error, sizeof s->error, "%s: cannot start BIRD", name);
+			return false;
+		}
+	}
+	return true;
+}
+
 static bool start_nvas(struct sup *s)
 {
 	const struct azlab_topo *t = s->t;
@@ -415,82 +531,26 @@ static bool start_nvas(struct sup *s)
 		const struct azlab_nva *nv = t->vms[v].nva;
 		if (!nv || nv->software == AZLAB_SW_NONE || !nv->config)
 			continue;
-		char ns[AZLAB_NS_MAX], dir[PATH_MAX], cfg[PATH_MAX], log[PATH_MAX + 32],
-			sock[PATH_MAX + 32];
+		char ns[AZLAB_NS_MAX];
 		azlab_fabric_vm_ns(&s->n, t, (int)v, ns, sizeof ns);
-		azlab_sfmt(dir, sizeof dir, "%s/%s", s->n.dir, t->vms[v].name);
-		mkdir(dir, 0755);
-		config_path(t, nv->config, cfg, sizeof cfg);
-		if (nv->software == AZLAB_SW_NVAD) {
-			azlab_sfmt(log, sizeof log, "%s/nvad.log", dir);
-			azlab_sfmt(sock, sizeof sock, "%s/nvad.sock", dir);
-			const char *argv[] = { s->nvad, "-f", cfg, "--socket", sock, "--port", "179",
-					       "--log-level", "info", NULL };
-			if (!add_proc(s, t->vms[v].name, ns, "nvad", (int)v, argv, log, sock)) {
-				azlab_sfmt(s->error, sizeof s->error, "%s: cannot start nvad", t->vms[v].name);
-				return false;
-			}
-		} else if (nv->software == AZLAB_SW_FRR) {
-			char zc[PATH_MAX + 32], bc[PATH_MAX + 32], api[PATH_MAX + 32], pid[PATH_MAX + 32],
-				cmd[PATH_MAX * 2];
-			azlab_sfmt(zc, sizeof zc, "%s/zebra.conf", dir);
-			azlab_sfmt(bc, sizeof bc, "%s/frr.conf", dir);
-			azlab_sfmt(api, sizeof api, "%s/zserv.api", dir);
-			FILE *z = fopen(zc, "we");
-			if (z) {
-				fprintf(z, "hostname %s\nip nht resolve-via-default\n", t->vms[v].name);
-				fclose(z);
-			}
-			azlab_sfmt(cmd, sizeof cmd, "cp '%s' '%s' && chown -R frr:frr '%s'", cfg, bc, dir);
-			const char *sh[] = { "sh", "-c", cmd, NULL };
-			if (azlab_run(sh, NULL, NULL, 0) != 0) {
-				azlab_sfmt(s->error, sizeof s->error, "%s: cannot prepare FRR's files in %s",
-					 t->vms[v].name, dir);
-				return false;
-			}
-			azlab_sfmt(log, sizeof log, "%s/zebra.log", dir);
-			azlab_sfmt(pid, sizeof pid, "%s/zebra.pid", dir);
-			const char *za[] = { "/usr/lib/frr/zebra", "-f", zc, "-i", pid, "-z", api,
-					     "--vty_socket", dir, "-u", "frr", "-g", "frr", NULL };
-			char pname[128];
-			azlab_sfmt(pname, sizeof pname, "%s-zebra", t->vms[v].name);
-			if (!add_proc(s, pname, ns, "frr", (int)v, za, log, NULL) ||
-			    !wait_file(api, 10000)) {
-				azlab_sfmt(s->error, sizeof s->error, "%s: FRR's zebra did not start (see %s)",
-					 t->vms[v].name, log);
-				return false;
-			}
-			static const char *const daemons[] = { "staticd", "bgpd" };
-			for (size_t k = 0; k < 2; k++) {
-				char prog[64];
-				azlab_sfmt(prog, sizeof prog, "/usr/lib/frr/%s", daemons[k]);
-				azlab_sfmt(log, sizeof log, "%s/%s.log", dir, daemons[k]);
-				azlab_sfmt(pid, sizeof pid, "%s/%s.pid", dir, daemons[k]);
-				azlab_sfmt(pname, sizeof pname, "%s-%s", t->vms[v].name, daemons[k]);
-				const char *ba[] = { prog, "-f", bc, "-i", pid, "-z", api, "--vty_socket", dir,
-						     "-u", "frr", "-g", "frr", k ? "-p" : NULL, "179", NULL };
-				if (!add_proc(s, pname, ns, "frr", (int)v, ba, log, NULL)) {
-					azlab_sfmt(s->error, sizeof s->error, "%s: cannot start FRR's %s",
-						 t->vms[v].name, daemons[k]);
-					return false;
-				}
-			}
-		} else if (nv->software == AZLAB_SW_BIRD) {
-			azlab_sfmt(log, sizeof log, "%s/bird.log", dir);
-			azlab_sfmt(sock, sizeof sock, "%s/bird.ctl", dir);
-			const char *argv[] = { "/usr/sbin/bird", "-f", "-c", cfg, "-s", sock, NULL };
-			if (!add_proc(s, t->vms[v].name, ns, "bird", (int)v, argv, log, sock)) {
-				azlab_sfmt(s->error, sizeof s->error, "%s: cannot start BIRD", t->vms[v].name);
-				return false;
-			}
-		}
+		if (!start_router(s, t->vms[v].name, ns, nv->software, nv->config, (int)v))
+			return false;
+	}
+	/* the sites' CE routers that run software, after the MSEEs listen */
+	for (size_t i = 0; i < t->n_sites; i++) {
+		if (!azlab_site_runs_ce(&t->sites[i]))
+			continue;
+		char ns[AZLAB_NS_MAX];
+		azlab_ns_name(&s->n, t->sites[i].name, ns, sizeof ns);
+		if (!start_router(s, t->sites[i].name, ns, t->sites[i].software, t->sites[i].config, -1))
+			return false;
 	}
 	return true;
 }
 
 /* ---- the supervisor's state file ---- */
 
-static void write_state(struct sup *s, json_object *sessions)
+static void write_state(struct sup *s, json_object *sessions, json_object *msee_sessions)
 {
 	const struct azlab_topo *t = s->t;
 	char ib[AZLAB_IPSTR], pb[AZLAB_PFXSTR], ab[256], ns[AZLAB_NS_MAX];
@@ -562,13 +622,47 @@ static void write_state(struct sup *s, json_object *sessions)
 	}
 	json_object_object_add(o, "processes", procs);
 	json_object_object_add(o, "sessions", sessions ? sessions : json_object_new_array());
+	json_object_object_add(o, "mseeSessions",
+			       msee_sessions ? msee_sessions : json_object_new_array());
+	json_object *sites = json_object_new_array();
+	for (size_t si = 0; si < t->n_sites; si++) {
+		const struct azlab_site *st = &t->sites[si];
+		json_object *e = json_object_new_object();
+		azlab_ns_name(&s->n, st->name, ns, sizeof ns);
+		json_object_object_add(e, "name", json_object_new_string(st->name));
+		json_object_object_add(e, "namespace", json_object_new_string(ns));
+		json_object_object_add(e, "software",
+				       json_object_new_string(!azlab_site_runs_ce(st) ? "" :
+							      st->software == AZLAB_SW_NVAD ? "nvad" : "frr"));
+		uint32_t ce, me;
+		azlab_site_link((int)si, &ce, &me);
+		json_object_object_add(e, "linkAddress", json_object_new_string(azlab_ip_fmt(ce, ib)));
+		json_object_object_add(e, "mseeAddress", json_object_new_string(azlab_ip_fmt(me, ib)));
+		for (size_t k = 0; k < s->n_procs; k++)
+			if (s->procs[k].vm < 0 && (!strcmp(s->procs[k].name, st->name) ||
+						   (!strncmp(s->procs[k].name, st->name, strlen(st->name)) &&
+						    !strcmp(s->procs[k].name + strlen(st->name), "-bgpd")))) {
+				json_object_object_add(e, "pid", json_object_new_int64(s->procs[k].pid));
+				json_object_object_add(e, "running",
+						       json_object_new_boolean(s->procs[k].status < 0));
+				json_object_object_add(e, "socket",
+						       json_object_new_string(s->procs[k].socket));
+				break;
+			}
+		json_object_array_add(sites, e);
+	}
+	json_object_object_add(o, "sites", sites);
 	json_object *feed = json_object_new_array();
 	for (size_t i = 0; i < s->feed.n; i++) {
 		const struct azlab_feed_route *r = &s->feed.v[i];
 		json_object *e = json_object_new_object(), *path = json_object_new_array();
-		json_object_object_add(e, "vm", json_object_new_string(t->vms[r->vm].name));
-		json_object_object_add(e, "routeServer",
-				       json_object_new_string(t->route_servers[r->route_server].name));
+		if (r->from_site) {
+			json_object_object_add(e, "site", json_object_new_string(t->sites[r->site].name));
+		} else {
+			json_object_object_add(e, "vm", json_object_new_string(t->vms[r->vm].name));
+			json_object_object_add(e, "routeServer",
+					       json_object_new_string(t->route_servers[r->route_server].name));
+		}
 		json_object_object_add(e, "prefix", json_object_new_string(azlab_pfx_fmt(r->prefix, pb)));
 		for (size_t a = 0; a < r->n_as; a++)
 			json_object_array_add(path, json_object_new_int64(r->as_path[a]));
@@ -598,6 +692,8 @@ static bool rebuild(struct sup *s)
 	bool ok = azlab_fabric_sync(s->fab, m);
 	if (s->rs)
 		azlab_rs_sync(s->rs, m);
+	if (s->msee)
+		azlab_msee_sync(s->msee, m);
 	return ok;
 }
 
@@ -613,29 +709,45 @@ static void on_tick(struct loop_timer *tm)
 				fprintf(stderr, "azlab: %s (pid %ld) exited (status %d)\n",
 					s->procs[k].name, (long)pid, st);
 			}
-	bool up = true;
-	json_object *sessions = NULL;
-	if (s->rs) {
+	bool up = true, up2 = true;
+	json_object *sessions = NULL, *msee_sessions = NULL;
+	struct azlab_feed f1 = AZLAB_FEED_INIT, f2 = AZLAB_FEED_INIT;
+	bool c1 = false, c2 = false, ok = true;
+	if (s->rs)
+		ok &= azlab_rs_feed(s->rs, &f1, &c1);
+	if (s->msee)
+		ok &= azlab_msee_feed(s->msee, &f2, &c2);
+	azlab_feed_free(&f1);
+	azlab_feed_free(&f2);
+	if (ok && (c1 || c2)) {
+		/* the feed: what the Route Servers and the MSEEs last received */
 		struct azlab_feed f = AZLAB_FEED_INIT;
-		bool changed = false;
-		if (azlab_rs_feed(s->rs, &f, &changed) && changed) {
+		if ((!s->rs || azlab_rs_last(s->rs, &f)) && (!s->msee || azlab_msee_last(s->msee, &f))) {
 			azlab_feed_free(&s->feed);
 			s->feed = f;
-			f = (struct azlab_feed)AZLAB_FEED_INIT;
 			s->last_change = loop_now(s->loop);
-			fprintf(stderr, "azlab: the Route Servers hold %zu routes from NVAs: model rebuilt\n",
-				s->feed.n);
+			size_t ce = 0;
+			for (size_t i = 0; i < s->feed.n; i++)
+				ce += s->feed.v[i].from_site;
+			fprintf(stderr,
+				"azlab: the Route Servers hold %zu routes from NVAs, the MSEEs %zu from CE routers: model rebuilt\n",
+				s->feed.n - ce, ce);
 			rebuild(s);
+		} else {
+			azlab_feed_free(&f);
 		}
-		azlab_feed_free(&f);
-		sessions = azlab_rs_sessions(s->rs, &up);
 	}
+	if (s->rs)
+		sessions = azlab_rs_sessions(s->rs, &up);
+	if (s->msee)
+		msee_sessions = azlab_msee_sessions(s->msee, &up2);
+	up = up && up2;
 	bool conv = up && loop_now(s->loop) - s->last_change >= s->stable_ms;
 	if (conv && !s->converged)
 		fprintf(stderr, "azlab: converged\n");
 	s->converged = conv;
 	s->phase = conv ? "converged" : "converging";
-	write_state(s, sessions);
+	write_state(s, sessions, msee_sessions);
 	loop_timer_set(s->loop, &s->tick, POLL_MS);
 }
 
@@ -664,7 +776,7 @@ static void supervise(struct sup *s)
 	azlab_run_log(STDERR_FILENO);
 	signal(SIGPIPE, SIG_IGN);
 	s->phase = "building";
-	write_state(s, NULL);
+	write_state(s, NULL, NULL);
 	fprintf(stderr, "azlab: building lab %s from %s\n", s->n.name, s->topo_path);
 	s->loop = loop_new();
 	s->fab = azlab_fabric_build(s->t, &s->n, s->error, sizeof s->error);
@@ -680,12 +792,22 @@ static void supervise(struct sup *s)
 		else
 			azlab_rs_sync(s->rs, s->m);
 	}
+	bool ces = false;
+	for (size_t i = 0; i < s->t->n_sites; i++)
+		ces |= azlab_site_runs_ce(&s->t->sites[i]);
+	if (ok && ces) {
+		s->msee = azlab_msee_new(s->loop, s->t, &s->n, s->error, sizeof s->error);
+		if (!s->msee)
+			ok = false;
+		else
+			azlab_msee_sync(s->msee, s->m);
+	}
 	if (ok)
 		ok = start_nvas(s);
 	if (!ok) {
 		fprintf(stderr, "azlab: up failed: %s\n", s->error);
 		s->phase = "failed";
-		write_state(s, NULL);
+		write_state(s, NULL, NULL);
 		_exit(1);
 	}
 	sigset_t mask;
@@ -705,12 +827,16 @@ static void supervise(struct sup *s)
 		if (s->t->vms[v].nva && (s->t->vms[v].nva->software == AZLAB_SW_FRR ||
 					 s->t->vms[v].nva->software == AZLAB_SW_BIRD))
 			s->stable_ms = STABLE_MS_ROUTER;
+	for (size_t i = 0; i < s->t->n_sites; i++)
+		if (azlab_site_runs_ce(&s->t->sites[i]) && s->t->sites[i].software == AZLAB_SW_FRR)
+			s->stable_ms = STABLE_MS_ROUTER;
 	s->tick = (struct loop_timer){ .cb = on_tick, .ctx = s };
 	loop_timer_set(s->loop, &s->tick, 0);
 	fprintf(stderr, "azlab: running\n");
 	loop_run(s->loop);
 	fprintf(stderr, "azlab: supervisor stopping (azlab down removes the lab)\n");
 	azlab_rs_free(s->rs);
+	azlab_msee_free(s->msee);
 	_exit(0);
 }
 
@@ -917,11 +1043,33 @@ static void print_status(json_object *st)
 			       jstr(v, "state"), in, (long)jint(v, "pfxSnt"));
 		}
 	}
+	json_object *ms = jget(st, "mseeSessions");
+	if (ms && json_object_array_length(ms)) {
+		printf("\n%-12s %-15s %-15s %-14s %-7s %-12s %s\n", "MSEE of", "address", "peer",
+		       "site", "AS", "state", "routes in/out");
+		for (size_t i = 0; i < json_object_array_length(ms); i++) {
+			json_object *v = json_object_array_get_idx(ms, i);
+			size_t in = 0;
+			json_object *feed = jget(st, "feed");
+			for (size_t k = 0; feed && k < json_object_array_length(feed); k++)
+				in += !strcmp(jstr(json_object_array_get_idx(feed, k), "site"),
+					      jstr(v, "site"));
+			printf("%-12s %-15s %-15s %-14s %-7ld %-12s %zu/%ld\n", jstr(v, "circuit"),
+			       jstr(v, "address"), jstr(v, "peer"), jstr(v, "site"),
+			       (long)jint(v, "peerAsn"), jstr(v, "state"), in, (long)jint(v, "pfxSnt"));
+		}
+	}
 	json_object *feed = jget(st, "feed");
 	if (feed && json_object_array_length(feed)) {
-		printf("\nRoutes the Route Servers received (the model's live feed):\n");
+		printf("\nRoutes the Route Servers and MSEEs received (the model's live feed):\n");
 		for (size_t k = 0; k < json_object_array_length(feed); k++) {
 			json_object *f = json_object_array_get_idx(feed, k);
+			if (*jstr(f, "site")) {
+				printf("  %-12s from %-10s %-19s next hop %-15s path %s\n", "MSEE",
+				       jstr(f, "site"), jstr(f, "prefix"), jstr(f, "nextHop"),
+				       jstr(f, "path"));
+				continue;
+			}
 			printf("  %-12s from %-10s %-19s next hop %-15s path %s%s\n",
 			       jstr(f, "routeServer"), jstr(f, "vm"), jstr(f, "prefix"), jstr(f, "nextHop"),
 			       jstr(f, "path"),
@@ -1177,7 +1325,19 @@ static int live_open(struct live *l, const struct azlab_lab_names *n)
 		struct azlab_feed_route r = { .vm = azlab_topo_vm(l->t, jstr(f, "vm")),
 					      .route_server = azlab_topo_route_server(l->t,
 										jstr(f, "routeServer")) };
-		if (r.vm < 0 || r.route_server < 0 || !azlab_pfx_parse(jstr(f, "prefix"), &r.prefix) ||
+		if (*jstr(f, "site")) { /* a CE router's route to its MSEE */
+			r.from_site = true;
+			r.site = -1;
+			for (size_t k = 0; k < l->t->n_sites; k++)
+				if (!strcmp(l->t->sites[k].name, jstr(f, "site")))
+					r.site = (int)k;
+			if (r.site < 0)
+				continue;
+			r.vm = r.route_server = -1;
+		} else if (r.vm < 0 || r.route_server < 0) {
+			continue;
+		}
+		if (!azlab_pfx_parse(jstr(f, "prefix"), &r.prefix) ||
 		    !azlab_ip_parse(jstr(f, "nextHop"), &r.next_hop))
 			continue;
 		for (size_t a = 0; path && a < json_object_array_length(path) && a < AZLAB_MAX_ASPATH; a++)
@@ -1646,6 +1806,93 @@ static int nva_received(struct live *l, const struct azlab_expect_bgp *b, char *
 	return ok;
 }
 
+/* A site whose CE runs nvad or FRR: what its BGP RIB holds from the MSEE
+ * (asked with nvactl or vtysh in its namespace) against what the model says
+ * the MSEE sends the site (R-C3), prefix and path. -1 when it cannot be
+ * asked. */
+static int site_learned_check(struct live *l, int si, char *d, size_t cap)
+{
+	const struct azlab_site *st = &l->t->sites[si];
+	if (!azlab_site_runs_ce(st))
+		return -1;
+	char prog[PATH_MAX + 16], ns[AZLAB_NS_MAX], dir[PATH_MAX], ib[AZLAB_IPSTR], sock[PATH_MAX];
+	azlab_sfmt(dir, sizeof dir, "%s/%s", l->n.dir, st->name);
+	azlab_sfmt(sock, sizeof sock, "%s/nvad.sock", dir);
+	if (st->software == AZLAB_SW_NVAD) {
+		azlab_sfmt(prog, sizeof prog, "%s", jstr(l->st, "nvad"));
+		char *slash = strrchr(prog, '/');
+		if (!slash)
+			return -1;
+		azlab_sfmt(slash + 1, sizeof prog - (size_t)(slash + 1 - prog), "nvactl");
+	} else {
+		azlab_sfmt(prog, sizeof prog, "/usr/bin/vtysh");
+	}
+	if (access(prog, X_OK) != 0)
+		return -1;
+	azlab_ns_name(&l->n, st->name, ns, sizeof ns);
+	const char *nv_argv[] = { prog, "--socket", sock, "show", "ip", "bgp", "json", NULL };
+	const char *frr_argv[] = { prog, "--vty_socket", dir, "-c", "show ip bgp json", NULL };
+	char *out = malloc(1 << 20);
+	if (!out)
+		return -1;
+	int rc = azlab_run_ns(ns, st->software == AZLAB_SW_NVAD ? nv_argv : frr_argv, NULL, out,
+			      1 << 20);
+	json_object *root = rc == 0 ? json_tokener_parse(out) : NULL;
+	free(out);
+	if (!root)
+		return -1;
+	uint32_t ce, me;
+	azlab_site_link(si, &ce, &me);
+	azlab_ip_fmt(me, ib);
+	struct strbuf live = STRBUF_INIT, model = STRBUF_INIT;
+	json_object *routes = jget(root, "routes");
+	if (routes && json_object_is_type(routes, json_type_object)) {
+		json_object_object_foreach(routes, key, val)
+		{
+			for (size_t i = 0; json_object_is_type(val, json_type_array) &&
+					   i < json_object_array_length(val);
+			     i++) {
+				json_object *p = json_object_array_get_idx(val, i);
+				if (strcmp(jstr(p, "peerId"), ib) != 0)
+					continue;
+				strbuf_printf(&live, "%s%s [%s]", live.len ? " " : "", key, jstr(p, "path"));
+			}
+		}
+	}
+	json_object_put(root);
+	/* the model's list in prefix order, as the RIBs print */
+	const struct azlab_rlist *ml = azlab_model_site_learned(l->m, si);
+	size_t n = ml ? ml->n : 0;
+	bool *done = calloc(n + 1, sizeof *done);
+	for (size_t k = 0; done && k < n; k++) {
+		size_t best = n;
+		for (size_t i = 0; i < n; i++)
+			if (!done[i] && (best == n || ml->v[i].prefix.addr < ml->v[best].prefix.addr ||
+					 (ml->v[i].prefix.addr == ml->v[best].prefix.addr &&
+					  ml->v[i].prefix.len < ml->v[best].prefix.len)))
+				best = i;
+		done[best] = true;
+		char pb[AZLAB_PFXSTR], ab[256];
+		azlab_aspath_fmt(ml->v[best].as_path, ml->v[best].n_as, ab, sizeof ab);
+		strbuf_printf(&model, "%s%s [%s]", model.len ? " " : "",
+			      azlab_pfx_fmt(ml->v[best].prefix, pb), ab);
+	}
+	free(done);
+	bool ok = !live.oom && !model.oom && !strcmp(strbuf_str(&live), strbuf_str(&model));
+	if (ok)
+		azlab_sfmt(d, cap, "live: its %s learned from the MSEE %s, as the model says",
+			   st->software == AZLAB_SW_NVAD ? "nvad" : "FRR",
+			   live.len ? strbuf_str(&live) : "nothing");
+	else
+		azlab_sfmt(d, cap, "live: its %s learned from the MSEE %s; the model says %s",
+			   st->software == AZLAB_SW_NVAD ? "nvad" : "FRR",
+			   live.len ? strbuf_str(&live) : "nothing",
+			   model.len ? strbuf_str(&model) : "nothing");
+	strbuf_free(&live);
+	strbuf_free(&model);
+	return ok;
+}
+
 int azlab_live_test(const char *file, const struct azlab_live_opts *o)
 {
 	struct azlab_lab_names n;
@@ -1696,6 +1943,24 @@ int azlab_live_test(const char *file, const struct azlab_live_opts *o)
 		}
 		printf("%s %s:%u: %s: %s\n", ok ? "PASS" : "FAIL", ft->file, e->loc.line, desc, detail);
 		if (ok)
+			pass++;
+		else
+			fail++;
+	}
+	/* the CE routers that run software: what their BGP holds from the MSEE */
+	for (size_t si = 0; si < l.t->n_sites; si++) {
+		int r = site_learned_check(&l, (int)si, detail, sizeof detail);
+		if (r < 0) {
+			if (azlab_site_runs_ce(&l.t->sites[si])) {
+				printf("FAIL %s:%u: site %s: its CE router cannot be asked\n", ft->file,
+				       l.t->sites[si].loc.line, l.t->sites[si].name);
+				fail++;
+			}
+			continue;
+		}
+		printf("%s %s:%u: site %s: %s\n", r ? "PASS" : "FAIL", ft->file, l.t->sites[si].loc.line,
+		       l.t->sites[si].name, detail);
+		if (r)
 			pass++;
 		else
 			fail++;

@@ -75,6 +75,12 @@ void azlab_fabric_rs_ns(const struct azlab_lab_names *n, const struct azlab_topo
 /* The namespace of an endpoint by name (VM, site host, site); false when none. */
 bool azlab_fabric_endpoint_ns(const struct azlab_lab_names *n, const struct azlab_topo *t,
 			      const char *name, char *buf, size_t cap);
+/* The addresses of site s's link between its CE router and the MSEE, a /30
+ * as ExpressRoute's peering subnets: the CE has the first usable address,
+ * the MSEE the second; 169.254.(s / 64 + 1).(4 (s % 64)) / 30, so site 0's CE
+ * is 169.254.1.1 and its MSEE 169.254.1.2. The BGP session of a CE that
+ * runs software (azlab_site_runs_ce) is between these two. */
+void azlab_site_link(int s, uint32_t *ce, uint32_t *msee);
 /* Refuses names that would collide (two objects mapped to one namespace). */
 bool azlab_fabric_check_names(const struct azlab_topo *t, const struct azlab_lab_names *n, char *err,
 			      size_t cap);
@@ -88,12 +94,29 @@ void azlab_rs_free(struct azlab_rs *r);
 /* What the instances received from the NVAs, as the model's feed; true when
  * it differs from the last call's. */
 bool azlab_rs_feed(struct azlab_rs *r, struct azlab_feed *out, bool *changed);
+/* Appends the routes of the last walk. */
+bool azlab_rs_last(const struct azlab_rs *r, struct azlab_feed *out);
 /* Originates what the model says each instance sends to each NVA (R-D4). */
 void azlab_rs_sync(struct azlab_rs *r, const struct azlab_model *m);
 /* Sessions as JSON (array), and whether every session with an NVA is
  * Established and has sent End-of-RIB. */
 struct json_object;
 struct json_object *azlab_rs_sessions(struct azlab_rs *r, bool *all_up);
+
+/* ---- the emulated MSEEs' BGP side (routeserver.c) ----
+ * One speaker (AS 12076) per circuit with a site whose CE runs software. */
+struct azlab_msee;
+struct azlab_msee *azlab_msee_new(struct loop *loop, const struct azlab_topo *t,
+				  const struct azlab_lab_names *n, char *err, size_t cap);
+void azlab_msee_free(struct azlab_msee *ms);
+/* Appends what the CE routers sent (from_site routes) to out when any was
+ * walked again; changed: they differ from the last call's. */
+bool azlab_msee_feed(struct azlab_msee *ms, struct azlab_feed *out, bool *changed);
+/* Appends the CE routes of the last walk. */
+bool azlab_msee_last(const struct azlab_msee *ms, struct azlab_feed *out);
+/* Originates toward each CE what the model says its site learns (R-C3). */
+void azlab_msee_sync(struct azlab_msee *ms, const struct azlab_model *m);
+struct json_object *azlab_msee_sessions(struct azlab_msee *ms, bool *all_up);
 
 /* ---- the commands (live.c) ---- */
 int azlab_live_up(const char *file, const struct azlab_live_opts *o);

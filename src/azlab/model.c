@@ -81,7 +81,25 @@ bool azlab_feed_from_topology(const struct azlab_topo *t, struct azlab_feed *f)
 			}
 		}
 	}
+	for (size_t s = 0; s < t->n_sites; s++) {
+		const struct azlab_site *site = &t->sites[s];
+		if (!azlab_site_runs_ce(site))
+			continue;
+		for (size_t i = 0; i < site->n_prefixes; i++) {
+			struct azlab_feed_route r = { .vm = -1, .route_server = -1, .from_site = true,
+						      .site = (int)s, .prefix = site->prefixes[i],
+						      .as_path = { site->asn }, .n_as = 1,
+						      .next_hop = site->router_ip };
+			if (!azlab_feed_add(f, &r))
+				return false;
+		}
+	}
 	return true;
+}
+
+bool azlab_site_runs_ce(const struct azlab_site *s)
+{
+	return (s->software == AZLAB_SW_NVAD || s->software == AZLAB_SW_FRR) && s->config;
 }
 
 /* ---- route lists ---- */
@@ -301,7 +319,7 @@ static void gateway_advertise(struct azlab_model *m)
 	}
 }
 
-static void msee_collect(struct azlab_model *m)
+static void msee_collect(struct azlab_model *m, const struct azlab_feed *feed)
 {
 	const struct azlab_topo *t = m->t;
 	for (size_t c = 0; c < t->n_circuits; c++) {
@@ -322,13 +340,31 @@ static void msee_collect(struct azlab_model *m)
 			if (site->circuit != (int)c)
 				continue;
 			size_t limit = t->circuits[c].sku == 1 ? 10000 : 4000;
-			if (site->n_prefixes > limit) { /* R-C8 */
+			bool ce = azlab_site_runs_ce(site);
+			size_t n = 0;
+			for (size_t i = 0; ce && i < feed->n; i++)
+				n += feed->v[i].from_site && feed->v[i].site == (int)s;
+			if (!ce)
+				n = site->n_prefixes;
+			if (n > limit) { /* R-C8 */
 				azlab_diag_add(&m->notes,
 					       "R-C8: site %s sends %zu prefixes over %s (limit %zu): the session drops",
-					       site->name, site->n_prefixes, t->circuits[c].name, limit);
+					       site->name, n, t->circuits[c].name, limit);
 				continue;
 			}
-			for (size_t i = 0; i < site->n_prefixes; i++) {
+			/* a CE router's routes as it sent them (the feed) */
+			for (size_t i = 0; ce && i < feed->n; i++) {
+				const struct azlab_feed_route *f = &feed->v[i];
+				if (!f->from_site || f->site != (int)s)
+					continue;
+				struct azlab_bgp_route r = { .prefix = f->prefix, .next_hop = f->next_hop,
+							     .n_as = f->n_as, .origin_kind = AZLAB_FROM_SITE,
+							     .origin = (int)s, .circuit = (int)c,
+							     .instance = -1 };
+				memcpy(r.as_path, f->as_path, sizeof r.as_path);
+				azlab_rlist_add(m, &m->msee[c], &r);
+			}
+			for (size_t i = 0; !ce && i < site->n_prefixes; i++) {
 				struct azlab_bgp_route r = { .prefix = site->prefixes[i],
 							     .next_hop = site->router_ip,
 							     .as_path = { site->asn }, .n_as = 1,
@@ -735,7 +771,7 @@ struct azlab_model *azlab_model_build(const struct azlab_topo *t, const struct a
 	struct azlab_feed empty = AZLAB_FEED_INIT;
 	rs_accept(m, feed ? feed : &empty);
 	gateway_advertise(m);
-	msee_collect(m);
+	msee_collect(m, feed ? feed : &empty);
 	gateway_learn(m);
 	site_learn(m);
 	rs_advertise(m);
@@ -956,6 +992,7 @@ static bool feed_equal(const struct azlab_feed *a, const struct azlab_feed *b)
 	for (size_t i = 0; i < a->n; i++) {
 		const struct azlab_feed_route *x = &a->v[i], *y = &b->v[i];
 		if (x->vm != y->vm || x->route_server != y->route_server ||
+		    x->from_site != y->from_site || x->site != y->site ||
 		    !azlab_pfx_eq(x->prefix, y->prefix) || x->n_as != y->n_as ||
 		    memcmp(x->as_path, y->as_path, x->n_as * sizeof(uint32_t)) != 0 ||
 		    x->next_hop != y->next_hop || x->no_advertise != y->no_advertise)

@@ -18,13 +18,19 @@
 #define AZLAB_MAX_NH 8
 #define AZLAB_MAX_HOPS 32
 
-/* ---- the model's input: what the NVAs advertise ----
+/* ---- the model's input: what the NVAs and the sites' CE routers advertise ----
  * One entry per route an NVA sends to a Route Server: in offline mode from
  * the file's `advertises:` (azlab_feed_from_topology), in live mode from the
- * Adj-RIB-In of the emulated Route Server instances. */
+ * Adj-RIB-In of the emulated Route Server instances. And, for a site that
+ * runs CE software (`software:` nvad or frr), one entry per route its CE
+ * sends the MSEE (from_site; vm and route_server -1): offline its declared
+ * `prefixes` with the site's ASN as path, live what the emulated MSEE
+ * received. A site without software always sends its `prefixes`. */
 struct azlab_feed_route {
 	int vm;           /* index of the NVA in topo->vms */
 	int route_server; /* index in topo->route_servers */
+	bool from_site;   /* a CE's route to its MSEE */
+	int site;         /* with from_site: index in topo->sites */
 	struct azlab_pfx prefix;
 	uint32_t as_path[AZLAB_MAX_ASPATH]; /* as received: the NVA's AS first */
 	uint8_t n_as;
@@ -41,6 +47,9 @@ struct azlab_feed {
 #define AZLAB_FEED_INIT { 0 }
 
 bool azlab_feed_add(struct azlab_feed *f, const struct azlab_feed_route *r);
+/* A site whose CE router runs software of its own (nvad or FRR, with a
+ * config): its routes come from the feed, and live from a BGP session. */
+bool azlab_site_runs_ce(const struct azlab_site *s);
 /* The declared advertisements of every NVA to every Route Server they name
  * (or all those that list the NVA as a bgpConnection). */
 bool azlab_feed_from_topology(const struct azlab_topo *t, struct azlab_feed *f);

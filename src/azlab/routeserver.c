@@ -362,6 +362,14 @@ bool azlab_rs_feed(struct azlab_rs *r, struct azlab_feed *out, bool *changed)
 	return true;
 }
 
+bool azlab_rs_last(const struct azlab_rs *r, struct azlab_feed *out)
+{
+	for (size_t i = 0; i < r->last.n; i++)
+		if (!azlab_feed_add(out, &r->last.v[i]))
+			return false;
+	return true;
+}
+
 void azlab_rs_sync(struct azlab_rs *r, const struct azlab_model *m)
 {
 	const struct azlab_topo *t = r->t;
@@ -503,6 +511,423 @@ json_object *azlab_rs_sessions(struct azlab_rs *r, bool *all_up)
 			json_object_object_add(o, "pfxSnt", json_object_new_int64(snt));
 			bool nva = bc->vm >= 0 && t->vms[bc->vm].nva;
 			if (nva && (strcmp(state, "Established") != 0 || !eor))
+				*all_up = false;
+			json_object_array_add(arr, o);
+		}
+		json_object_put(root);
+	}
+	strbuf_free(&sb);
+	return arr;
+}
+
+/* ---- the MSEEs: a speaker per circuit whose sites run CE software ----
+ *
+ * Each is a speaker of nvad's BGP library with ASN 12076 (R-C1) in the
+ * circuit's MSEE namespace, listening on the MSEE's end of each site link
+ * (azlab_site_link) with passive eBGP sessions to the CE routers. As with
+ * the Route Servers, inbound everything is denied with soft-reconfiguration
+ * inbound, so what the CE sent (as received) is the model's site feed;
+ * outbound, the MSEE originates what azlab_model_site_learned gives each
+ * site (R-C3: private ASNs stripped, 12076 prepended; the leading 12076 is
+ * the speaker's own), one prefix-list per site. The next hop is the
+ * session's local address (eBGP, next-hop-self). */
+
+struct msee_site {
+	int site;
+	struct bgp_peer *peer;
+	uint64_t updates_seen;
+	bool walked;
+	struct azlab_feed routes;
+};
+
+struct msee_inst {
+	int circuit;
+	struct bgp_speaker *sp;
+	struct policy *pol;
+	struct conf *conf;
+	char *policy_text;
+	struct azlab_pfx *orig;
+	size_t n_orig;
+	struct msee_site *sites;
+	size_t n_sites;
+	bool session_changed;
+};
+
+struct azlab_msee {
+	const struct azlab_topo *t;
+	struct logger log;
+	struct msee_inst *v;
+	size_t n;
+	struct azlab_feed last;
+};
+
+static bool msee_policy(struct msee_inst *mi, const char *text)
+{
+	if (mi->policy_text && !strcmp(mi->policy_text, text))
+		return true;
+	struct conf_errors errs = CONF_ERRORS_INIT;
+	struct conf *c = conf_parse(text, strlen(text), "azlab-msee", &errs);
+	struct policy *pol = c ? policy_compile(c, &errs) : NULL;
+	if (!pol) {
+		for (size_t i = 0; i < errs.n; i++)
+			fprintf(stderr, "azlab: MSEE policy: %s\n", errs.items[i].text);
+		conf_errors_free(&errs);
+		conf_free(c);
+		return false;
+	}
+	conf_errors_free(&errs);
+	bgp_speaker_set_policy(mi->sp, pol, mi->pol != NULL);
+	policy_free(mi->pol);
+	conf_free(mi->conf);
+	mi->pol = pol;
+	mi->conf = c;
+	free(mi->policy_text);
+	mi->policy_text = strdup(text);
+	return true;
+}
+
+static void msee_on_event(void *ctx, const struct bgp_speaker_event *ev)
+{
+	struct msee_inst *mi = ctx;
+	if (ev->type == BGP_EVENT_SESSION || ev->type == BGP_EVENT_EOR)
+		mi->session_changed = true;
+}
+
+void azlab_msee_free(struct azlab_msee *ms)
+{
+	if (!ms)
+		return;
+	for (size_t i = 0; i < ms->n; i++) {
+		struct msee_inst *mi = &ms->v[i];
+		for (size_t k = 0; k < mi->n_sites; k++)
+			azlab_feed_free(&mi->sites[k].routes);
+		free(mi->sites);
+		bgp_speaker_free(mi->sp);
+		policy_free(mi->pol);
+		conf_free(mi->conf);
+		free(mi->policy_text);
+		free(mi->orig);
+	}
+	free(ms->v);
+	azlab_feed_free(&ms->last);
+	free(ms);
+}
+
+struct azlab_msee *azlab_msee_new(struct loop *loop, const struct azlab_topo *t,
+				  const struct azlab_lab_names *n, char *err, size_t cap)
+{
+	struct azlab_msee *ms = calloc(1, sizeof *ms);
+	if (!ms || !(ms->v = calloc(t->n_circuits + 1, sizeof *ms->v))) {
+		free(ms);
+		azlab_sfmt(err, cap, "out of memory");
+		return NULL;
+	}
+	ms->t = t;
+	log_open(&ms->log, "azlab-msee", LOG_LVL_NOTICE, false);
+	int home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (home < 0) {
+		azlab_sfmt(err, cap, "cannot open this process's network namespace: %s",
+			   strerror(errno));
+		azlab_msee_free(ms);
+		return NULL;
+	}
+	bool ok = true;
+	for (size_t c = 0; ok && c < t->n_circuits; c++) {
+		size_t want = 0;
+		for (size_t s = 0; s < t->n_sites; s++)
+			want += t->sites[s].circuit == (int)c && azlab_site_runs_ce(&t->sites[s]);
+		if (!want)
+			continue;
+		struct msee_inst *mi = &ms->v[ms->n++];
+		mi->circuit = (int)c;
+		mi->session_changed = true;
+		mi->sites = calloc(want, sizeof *mi->sites);
+		struct bgp_speaker_cfg cfg;
+		bgp_speaker_cfg_defaults(&cfg);
+		cfg.asn = AZLAB_ASN_MSEE; /* R-C1 */
+		cfg.listen_port = 179;
+		cfg.keepalive = 60;
+		cfg.hold = 180;
+		cfg.ebgp_requires_policy = false;
+		cfg.log_neighbor_changes = true;
+		cfg.hostname = t->circuits[c].name;
+		for (size_t s = 0; s < t->n_sites; s++)
+			if (t->sites[s].circuit == (int)c && azlab_site_runs_ce(&t->sites[s])) {
+				uint32_t ce, me;
+				azlab_site_link((int)s, &ce, &me);
+				cfg.router_id = me; /* the first site's link address */
+				break;
+			}
+		mi->sp = mi->sites ? bgp_speaker_new(loop, &ms->log, &cfg) : NULL;
+		if (!mi->sp || !msee_policy(mi, "route-map AZL-IN deny 10\nexit\n")) {
+			azlab_sfmt(err, cap, "MSEE of %s: cannot make a BGP speaker", t->circuits[c].name);
+			ok = false;
+			break;
+		}
+		bgp_speaker_on_event(mi->sp, msee_on_event, mi);
+		for (size_t s = 0; ok && s < t->n_sites; s++) {
+			const struct azlab_site *st = &t->sites[s];
+			if (st->circuit != (int)c || !azlab_site_runs_ce(st))
+				continue;
+			uint32_t ce, me;
+			azlab_site_link((int)s, &ce, &me);
+			struct bgp_peer_cfg pc;
+			bgp_peer_cfg_defaults(&pc);
+			ip_to_addr(ce, &pc.addr);
+			pc.remote_as_kind = BGP_REMOTE_AS_NUMBER;
+			pc.remote_as = st->asn;
+			pc.passive = true; /* the CE connects: no socket outside the namespace */
+			azlab_sfmt(pc.description, sizeof pc.description, "%s", st->name);
+			struct bgp_peer_af_cfg *af = &pc.af[BGP_FAM_IPV4];
+			af->active = true;
+			af->soft_reconfig_in = true;
+			af->policy_in = af->policy_out = true;
+			azlab_sfmt(af->rmap_in, sizeof af->rmap_in, "AZL-IN");
+			azlab_sfmt(af->plist_out, sizeof af->plist_out, "AZL-SITE-%zu", s);
+			struct msee_site *ms_site = &mi->sites[mi->n_sites];
+			ms_site->site = (int)s;
+			if (!(ms_site->peer = bgp_peer_add(mi->sp, &pc))) {
+				azlab_sfmt(err, cap, "MSEE of %s: cannot add the CE of %s",
+					   t->circuits[c].name, st->name);
+				ok = false;
+				break;
+			}
+			mi->n_sites++;
+		}
+		char ns[AZLAB_NS_MAX], what[200];
+		azlab_sfmt(what, sizeof what, "msee-%s", t->circuits[c].name);
+		azlab_ns_name(n, what, ns, sizeof ns);
+		if (ok && enter_ns(ns) < 0) {
+			azlab_sfmt(err, cap, "MSEE of %s: namespace %s: %s", t->circuits[c].name, ns,
+				   strerror(errno));
+			ok = false;
+		}
+		if (ok && !bgp_speaker_listen(mi->sp)) {
+			azlab_sfmt(err, cap, "MSEE of %s: cannot listen on port 179 in %s: %s",
+				   t->circuits[c].name, ns, strerror(errno));
+			ok = false;
+		}
+		if (setns(home, CLONE_NEWNET) < 0) {
+			azlab_sfmt(err, cap, "cannot return to azlab's namespace: %s", strerror(errno));
+			ok = false;
+		}
+	}
+	close(home);
+	if (!ok) {
+		azlab_msee_free(ms);
+		return NULL;
+	}
+	return ms;
+}
+
+struct site_walk {
+	int site;
+	uint32_t ce;
+	struct azlab_feed *out;
+	bool oom;
+};
+
+static void walk_site_route(void *ctx, const struct prefix *p, const struct bgp_attrs *a,
+			    bool accepted)
+{
+	(void)accepted;
+	struct site_walk *w = ctx;
+	if (p->family != AF_INET)
+		return;
+	struct azlab_feed_route fr = { .vm = -1, .route_server = -1, .from_site = true,
+				       .site = w->site };
+	uint32_t be;
+	memcpy(&be, p->a, 4);
+	fr.prefix.addr = ntohl(be);
+	fr.prefix.len = p->len;
+	if (bgp_attrs_has(a, BGP_ATTR_AS_PATH))
+		fr.n_as = path_of(a->aspath, fr.as_path);
+	fr.next_hop = bgp_attrs_has(a, BGP_ATTR_NEXT_HOP) && a->nexthop ? a->nexthop : w->ce;
+	fr.no_advertise = bgp_attrs_has(a, BGP_ATTR_COMMUNITIES) &&
+			  has_community(a->communities, COMM_NO_ADVERTISE);
+	if (!azlab_feed_add(w->out, &fr))
+		w->oom = true;
+}
+
+static bool same_site_route(const struct azlab_feed_route *a, const struct azlab_feed_route *b)
+{
+	return a->site == b->site && azlab_pfx_eq(a->prefix, b->prefix) && a->n_as == b->n_as &&
+	       !memcmp(a->as_path, b->as_path, a->n_as * sizeof a->as_path[0]) &&
+	       a->next_hop == b->next_hop && a->no_advertise == b->no_advertise;
+}
+
+bool azlab_msee_feed(struct azlab_msee *ms, struct azlab_feed *out, bool *changed)
+{
+	bool walked = false;
+	*changed = false;
+	for (size_t i = 0; i < ms->n; i++) {
+		struct msee_inst *mi = &ms->v[i];
+		bool sess = mi->session_changed;
+		mi->session_changed = false;
+		for (size_t k = 0; k < mi->n_sites; k++) {
+			struct msee_site *x = &mi->sites[k];
+			uint64_t upd = bgp_peer_updates_in(x->peer);
+			if (x->walked && !sess && upd == x->updates_seen)
+				continue;
+			uint32_t ce, me;
+			azlab_site_link(x->site, &ce, &me);
+			struct site_walk w = { .site = x->site, .ce = ce, .out = &x->routes };
+			azlab_feed_free(&x->routes);
+			bgp_peer_routes(x->peer, BGP_FAM_IPV4, true, walk_site_route, &w);
+			if (w.oom) {
+				mi->session_changed = true;
+				return false;
+			}
+			x->updates_seen = upd;
+			x->walked = true;
+			walked = true;
+		}
+	}
+	if (!walked)
+		return true;
+	size_t first = out->n;
+	for (size_t i = 0; i < ms->n; i++)
+		for (size_t k = 0; k < ms->v[i].n_sites; k++) {
+			const struct azlab_feed *l = &ms->v[i].sites[k].routes;
+			for (size_t j = 0; j < l->n; j++)
+				if (!azlab_feed_add(out, &l->v[j]))
+					return false;
+		}
+	size_t n = out->n - first;
+	*changed = n != ms->last.n;
+	for (size_t i = 0; !*changed && i < n; i++)
+		*changed = !same_site_route(&out->v[first + i], &ms->last.v[i]);
+	if (*changed) {
+		azlab_feed_free(&ms->last);
+		for (size_t i = 0; i < n; i++)
+			if (!azlab_feed_add(&ms->last, &out->v[first + i]))
+				return false;
+	}
+	return true;
+}
+
+/* The routes last walked (for a caller whose feed changed elsewhere). */
+bool azlab_msee_last(const struct azlab_msee *ms, struct azlab_feed *out)
+{
+	for (size_t i = 0; i < ms->last.n; i++)
+		if (!azlab_feed_add(out, &ms->last.v[i]))
+			return false;
+	return true;
+}
+
+void azlab_msee_sync(struct azlab_msee *ms, const struct azlab_model *m)
+{
+	char pb[AZLAB_PFXSTR];
+	for (size_t i = 0; i < ms->n; i++) {
+		struct msee_inst *mi = &ms->v[i];
+		struct strbuf pt = STRBUF_INIT;
+		strbuf_puts(&pt, "route-map AZL-IN deny 10\nexit\n");
+		struct azlab_pfx *want = NULL;
+		size_t n_want = 0;
+		for (size_t k = 0; k < mi->n_sites; k++) {
+			int s = mi->sites[k].site;
+			const struct azlab_rlist *l = azlab_model_site_learned(m, s);
+			unsigned seq = 5;
+			for (size_t j = 0; l && j < l->n; j++) {
+				const struct azlab_bgp_route *br = &l->v[j];
+				strbuf_printf(&pt, "ip prefix-list AZL-SITE-%d seq %u permit %s\n", s, seq,
+					      azlab_pfx_fmt(br->prefix, pb));
+				seq += 5;
+				bool have = false;
+				for (size_t q = 0; q < n_want && !have; q++)
+					have = azlab_pfx_eq(want[q], br->prefix);
+				if (have)
+					continue;
+				void *p = realloc(want, (n_want + 1) * sizeof *want);
+				if (!p)
+					continue;
+				want = p;
+				want[n_want++] = br->prefix;
+				/* the speaker prepends its own 12076 */
+				size_t skip = br->n_as && br->as_path[0] == AZLAB_ASN_MSEE ? 1 : 0;
+				uint8_t seg[2 + 4 * AZLAB_MAX_ASPATH];
+				size_t nas = br->n_as - skip, len = 0;
+				if (nas) {
+					seg[0] = 2; /* AS_SEQUENCE */
+					seg[1] = (uint8_t)nas;
+					len = 2;
+					for (size_t a = 0; a < nas; a++) {
+						uint32_t be = htonl(br->as_path[skip + a]);
+						memcpy(seg + len, &be, 4);
+						len += 4;
+					}
+				}
+				struct bgp_attrs at = { .origin = BGP_ORIGIN_IGP };
+				at.have = BGP_ATTR_BIT(BGP_ATTR_ORIGIN) | BGP_ATTR_BIT(BGP_ATTR_AS_PATH);
+				at.aspath = (struct bgp_bytes){ seg, (uint32_t)len };
+				struct prefix px = { .family = AF_INET, .len = br->prefix.len };
+				uint32_t be = htonl(br->prefix.addr);
+				memcpy(px.a, &be, 4);
+				bgp_local_add(mi->sp, BGP_LOCAL_NETWORK, &px, &at);
+			}
+		}
+		for (size_t j = 0; j < mi->n_orig; j++) {
+			bool keep = false;
+			for (size_t q = 0; q < n_want && !keep; q++)
+				keep = azlab_pfx_eq(want[q], mi->orig[j]);
+			if (keep)
+				continue;
+			struct prefix px = { .family = AF_INET, .len = mi->orig[j].len };
+			uint32_t be = htonl(mi->orig[j].addr);
+			memcpy(px.a, &be, 4);
+			bgp_local_del(mi->sp, BGP_LOCAL_NETWORK, &px);
+		}
+		free(mi->orig);
+		mi->orig = want;
+		mi->n_orig = n_want;
+		if (!pt.oom)
+			msee_policy(mi, strbuf_str(&pt));
+		strbuf_free(&pt);
+	}
+}
+
+json_object *azlab_msee_sessions(struct azlab_msee *ms, bool *all_up)
+{
+	const struct azlab_topo *t = ms->t;
+	json_object *arr = json_object_new_array();
+	struct strbuf sb = STRBUF_INIT;
+	char ib[AZLAB_IPSTR];
+	*all_up = true;
+	for (size_t i = 0; i < ms->n; i++) {
+		const struct msee_inst *mi = &ms->v[i];
+		strbuf_reset(&sb);
+		bgp_show_summary(mi->sp, BGP_FAM_IPV4, true, NULL, &sb);
+		json_object *root = json_tokener_parse(strbuf_str(&sb)), *fam = NULL, *peers = NULL;
+		if (root)
+			json_object_object_get_ex(root, "ipv4Unicast", &fam);
+		if (fam)
+			json_object_object_get_ex(fam, "peers", &peers);
+		bool eor = bgp_speaker_all_eor(mi->sp);
+		for (size_t k = 0; k < mi->n_sites; k++) {
+			const struct azlab_site *st = &t->sites[mi->sites[k].site];
+			uint32_t ce, me;
+			azlab_site_link(mi->sites[k].site, &ce, &me);
+			json_object *o = json_object_new_object(), *p = NULL, *v;
+			json_object_object_add(o, "circuit",
+					       json_object_new_string(t->circuits[mi->circuit].name));
+			json_object_object_add(o, "site", json_object_new_string(st->name));
+			json_object_object_add(o, "address", json_object_new_string(azlab_ip_fmt(me, ib)));
+			json_object_object_add(o, "peer", json_object_new_string(azlab_ip_fmt(ce, ib)));
+			json_object_object_add(o, "peerAsn", json_object_new_int64(st->asn));
+			const char *state = "Idle";
+			int64_t rcd = 0, snt = 0;
+			if (peers)
+				json_object_object_get_ex(peers, azlab_ip_fmt(ce, ib), &p);
+			if (p && json_object_object_get_ex(p, "state", &v))
+				state = json_object_get_string(v);
+			if (p && json_object_object_get_ex(p, "pfxRcd", &v))
+				rcd = json_object_get_int64(v);
+			if (p && json_object_object_get_ex(p, "pfxSnt", &v))
+				snt = json_object_get_int64(v);
+			json_object_object_add(o, "state", json_object_new_string(state));
+			json_object_object_add(o, "pfxRcd", json_object_new_int64(rcd));
+			json_object_object_add(o, "pfxSnt", json_object_new_int64(snt));
+			if (strcmp(state, "Established") != 0 || !eor)
 				*all_up = false;
 			json_object_array_add(arr, o);
 		}
