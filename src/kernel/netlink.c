@@ -441,7 +441,10 @@ static void on_link(struct kernel *k, const struct nlmsghdr *nlh)
 		return;
 	struct kernel_link l = { .ifindex = ifi->ifi_index,
 				 .admin_up = (ifi->ifi_flags & IFF_UP) != 0,
-				 .running = (ifi->ifi_flags & IFF_RUNNING) != 0,
+				 /* The carrier as the driver reports it: IFF_RUNNING
+				  * follows it only after the kernel's link watch
+				  * (up to a second later), while traffic already flows. */
+				 .running = (ifi->ifi_flags & IFF_LOWER_UP) != 0,
 				 .removed = nlh->nlmsg_type == RTM_DELLINK };
 	if (tb[IFLA_IFNAME] && mnl_attr_validate(tb[IFLA_IFNAME], MNL_TYPE_STRING) == 0)
 		snprintf(l.name, sizeof(l.name), "%s", mnl_attr_get_str(tb[IFLA_IFNAME]));

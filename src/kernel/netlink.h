@@ -36,7 +36,8 @@ struct kernel_addr {
 };
 
 /* An interface's state: usable when administratively up and running (it has
- * carrier: the kernel's IFF_RUNNING, operational state up or unknown). */
+ * carrier: the kernel's IFF_LOWER_UP, which IFF_RUNNING and the operational
+ * state follow only after the kernel's link watch, up to a second later). */
 struct kernel_link {
 	int ifindex;
 	char name[16];
