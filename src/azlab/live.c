@@ -1397,26 +1397,6 @@ static bool ping_wait(pid_t pid)
 
 /* ---- reach ---- */
 
-struct eps {
-	struct azlab_endpoint v[256];
-	const char *name[256];
-	size_t n;
-};
-
-static void endpoints(const struct azlab_topo *t, struct eps *e)
-{
-	e->n = 0;
-	for (size_t i = 0; i < t->n_vms && e->n < 256; i++) {
-		e->v[e->n] = (struct azlab_endpoint){ AZLAB_EP_VM, (int)i, -1, t->vms[i].ip };
-		e->name[e->n++] = t->vms[i].name;
-	}
-	for (size_t s = 0; s < t->n_sites; s++)
-		for (size_t h = 0; h < t->sites[s].n_hosts && e->n < 256; h++) {
-			e->v[e->n] = (struct azlab_endpoint){ AZLAB_EP_HOST, (int)s, (int)h,
-							      t->sites[s].hosts[h].ip };
-			e->name[e->n++] = t->sites[s].hosts[h].name;
-		}
-}
 
 int azlab_live_reach(const char *file, bool file_given, const struct azlab_live_opts *o)
 {
@@ -1431,13 +1411,13 @@ int azlab_live_reach(const char *file, bool file_given, const struct azlab_live_
 				n.name);
 		return 2;
 	}
-	struct eps *e = malloc(sizeof *e);
+	struct azlab_endpoints *e = malloc(sizeof *e);
 	size_t cols = 0;
 	if (!e) {
 		live_free(&l);
 		return 1;
 	}
-	endpoints(l.t, e);
+	azlab_endpoints_list(l.t, e);
 	cols = e->n + l.t->n_pes;
 	bool *ok = calloc(e->n * cols + 1, sizeof *ok);
 	pid_t *pids = calloc(e->n * cols + 1, sizeof *pids);

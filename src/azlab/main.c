@@ -272,30 +272,10 @@ static int cmd_trace(const struct lab *l, const char *src, const char *dest,
 
 /* ---- check ---- */
 
-struct ep_list {
-	struct azlab_endpoint v[256];
-	const char *name[256];
-	size_t n;
-};
-
-static void endpoints(const struct azlab_topo *t, struct ep_list *e)
-{
-	e->n = 0;
-	for (size_t i = 0; i < t->n_vms && e->n < 256; i++) {
-		e->v[e->n] = (struct azlab_endpoint){ AZLAB_EP_VM, (int)i, -1, t->vms[i].ip };
-		e->name[e->n++] = t->vms[i].name;
-	}
-	for (size_t s = 0; s < t->n_sites; s++)
-		for (size_t h = 0; h < t->sites[s].n_hosts && e->n < 256; h++) {
-			e->v[e->n] = (struct azlab_endpoint){ AZLAB_EP_HOST, (int)s, (int)h,
-							      t->sites[s].hosts[h].ip };
-			e->name[e->n++] = t->sites[s].hosts[h].name;
-		}
-}
 
 static int cmd_check(const struct lab *l)
 {
-	struct ep_list *e = malloc(sizeof *e);
+	struct azlab_endpoints *e = malloc(sizeof *e);
 	struct azlab_reach *r = malloc(sizeof *r);
 	if (!e || !r) {
 		free(e);
@@ -303,7 +283,7 @@ static int cmd_check(const struct lab *l)
 		fprintf(stderr, "azlab: out of memory\n");
 		return 1;
 	}
-	endpoints(l->t, e);
+	azlab_endpoints_list(l->t, e);
 	size_t fails = 0, total = 0;
 	if (e->n == 256)
 		printf("note: the matrix shows the first 256 VMs and site hosts\n");

@@ -159,6 +159,15 @@ struct azlab_endpoint {
 	int host;  /* site host */
 	uint32_t ip;
 };
+/* Every VM, then every site host, as the reach matrices list them (at most
+ * AZLAB_ENDPOINTS_MAX; the rest are left out). */
+#define AZLAB_ENDPOINTS_MAX 256
+struct azlab_endpoints {
+	struct azlab_endpoint v[AZLAB_ENDPOINTS_MAX];
+	const char *name[AZLAB_ENDPOINTS_MAX];
+	size_t n;
+};
+void azlab_endpoints_list(const struct azlab_topo *t, struct azlab_endpoints *e);
 /* A VM or site host by name; false when none. */
 bool azlab_model_endpoint(const struct azlab_model *m, const char *name, struct azlab_endpoint *ep);
 /* An address or a name (VM, site host, Private Endpoint). */

@@ -657,3 +657,18 @@ bool azlab_model_address(const struct azlab_model *m, const char *text, uint32_t
 		}
 	return false;
 }
+
+void azlab_endpoints_list(const struct azlab_topo *t, struct azlab_endpoints *e)
+{
+	e->n = 0;
+	for (size_t i = 0; i < t->n_vms && e->n < AZLAB_ENDPOINTS_MAX; i++) {
+		e->v[e->n] = (struct azlab_endpoint){ AZLAB_EP_VM, (int)i, -1, t->vms[i].ip };
+		e->name[e->n++] = t->vms[i].name;
+	}
+	for (size_t s = 0; s < t->n_sites; s++)
+		for (size_t h = 0; h < t->sites[s].n_hosts && e->n < AZLAB_ENDPOINTS_MAX; h++) {
+			e->v[e->n] = (struct azlab_endpoint){ AZLAB_EP_HOST, (int)s, (int)h,
+							      t->sites[s].hosts[h].ip };
+			e->name[e->n++] = t->sites[s].hosts[h].name;
+		}
+}

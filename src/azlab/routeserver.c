@@ -67,6 +67,78 @@ static void ip_to_addr(uint32_t ip, struct ipaddr *a)
 	memcpy(a->a, &be, 4);
 }
 
+/* ---- originating what the model says a speaker advertises ---- */
+
+static void prefix_of(struct azlab_pfx p, struct prefix *out)
+{
+	memset(out, 0, sizeof *out);
+	out->family = AF_INET;
+	out->len = p.len;
+	uint32_t be = htonl(p.addr);
+	memcpy(out->a, &be, 4);
+}
+
+/* Adds p to the set; false when it was there already (or memory ran out). */
+static bool want_add(struct azlab_pfx **want, size_t *n, struct azlab_pfx p)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (azlab_pfx_eq((*want)[i], p))
+			return false;
+	struct azlab_pfx *v = realloc(*want, (*n + 1) * sizeof *v);
+	if (!v)
+		return false;
+	*want = v;
+	v[(*n)++] = p;
+	return true;
+}
+
+/* Originates br with origin IGP, its AS path less the speaker's own AS in
+ * front (the speaker prepends it toward eBGP peers), and next hop nexthop
+ * (host order; 0: none, the speaker's own). */
+static void originate(struct bgp_speaker *sp, const struct azlab_bgp_route *br, uint32_t own_as,
+		      uint32_t nexthop)
+{
+	size_t skip = br->n_as && br->as_path[0] == own_as ? 1 : 0;
+	uint8_t seg[2 + 4 * AZLAB_MAX_ASPATH];
+	size_t nas = br->n_as - skip, len = 0;
+	if (nas) {
+		seg[0] = 2; /* AS_SEQUENCE */
+		seg[1] = (uint8_t)nas;
+		len = 2;
+		for (size_t a = 0; a < nas; a++) {
+			uint32_t be = htonl(br->as_path[skip + a]);
+			memcpy(seg + len, &be, 4);
+			len += 4;
+		}
+	}
+	struct bgp_attrs at = { .origin = BGP_ORIGIN_IGP };
+	at.have = BGP_ATTR_BIT(BGP_ATTR_ORIGIN) | BGP_ATTR_BIT(BGP_ATTR_AS_PATH);
+	at.aspath = (struct bgp_bytes){ seg, (uint32_t)len };
+	if (nexthop) {
+		at.have |= BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP);
+		at.nexthop = nexthop;
+	}
+	struct prefix px;
+	prefix_of(br->prefix, &px);
+	bgp_local_add(sp, BGP_LOCAL_NETWORK, &px, &at);
+}
+
+/* Withdraws what was originated (old) and is no longer wanted. */
+static void withdraw_unwanted(struct bgp_speaker *sp, const struct azlab_pfx *old, size_t n_old,
+			      const struct azlab_pfx *want, size_t n_want)
+{
+	for (size_t j = 0; j < n_old; j++) {
+		bool keep = false;
+		for (size_t i = 0; i < n_want && !keep; i++)
+			keep = azlab_pfx_eq(want[i], old[j]);
+		if (keep)
+			continue;
+		struct prefix px;
+		prefix_of(old[j], &px);
+		bgp_local_del(sp, BGP_LOCAL_NETWORK, &px);
+	}
+}
+
 static bool set_policy(struct rs_inst *ri, const char *text)
 {
 	if (ri->policy_text && !strcmp(ri->policy_text, text))
@@ -392,52 +464,13 @@ void azlab_rs_sync(struct azlab_rs *r, const struct azlab_model *m)
 				strbuf_printf(&pt, "ip prefix-list AZL-OUT-%zu seq %u permit %s\n", c, seq,
 					      azlab_pfx_fmt(br->prefix, pb));
 				seq += 5;
-				bool have = false;
-				for (size_t j = 0; j < n_want && !have; j++)
-					have = azlab_pfx_eq(want[j], br->prefix);
-				if (have)
-					continue;
-				void *p = realloc(want, (n_want + 1) * sizeof *want);
-				if (!p)
-					continue;
-				want = p;
-				want[n_want++] = br->prefix;
-				/* The speaker prepends its own 65515 toward eBGP peers. */
-				size_t skip = br->n_as && br->as_path[0] == AZLAB_ASN_AZURE ? 1 : 0;
-				uint8_t seg[2 + 4 * AZLAB_MAX_ASPATH];
-				size_t nas = br->n_as - skip, len = 0;
-				if (nas) {
-					seg[0] = 2; /* AS_SEQUENCE */
-					seg[1] = (uint8_t)nas;
-					len = 2;
-					for (size_t a = 0; a < nas; a++) {
-						uint32_t be = htonl(br->as_path[skip + a]);
-						memcpy(seg + len, &be, 4);
-						len += 4;
-					}
-				}
-				struct bgp_attrs at = { .origin = BGP_ORIGIN_IGP };
-				at.have = BGP_ATTR_BIT(BGP_ATTR_ORIGIN) | BGP_ATTR_BIT(BGP_ATTR_AS_PATH) |
-					  BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP);
-				at.aspath = (struct bgp_bytes){ seg, (uint32_t)len };
-				at.nexthop = ri->ip; /* R-D4: the instance's own address */
-				struct prefix px = { .family = AF_INET, .len = br->prefix.len };
-				uint32_t be = htonl(br->prefix.addr);
-				memcpy(px.a, &be, 4);
-				bgp_local_add(ri->sp, BGP_LOCAL_NETWORK, &px, &at);
+				/* R-D4: next hop the instance's own address; the speaker
+				 * prepends its own 65515. */
+				if (want_add(&want, &n_want, br->prefix))
+					originate(ri->sp, br, AZLAB_ASN_AZURE, ri->ip);
 			}
 		}
-		for (size_t j = 0; j < ri->n_orig; j++) {
-			bool keep = false;
-			for (size_t i = 0; i < n_want && !keep; i++)
-				keep = azlab_pfx_eq(want[i], ri->orig[j]);
-			if (keep)
-				continue;
-			struct prefix px = { .family = AF_INET, .len = ri->orig[j].len };
-			uint32_t be = htonl(ri->orig[j].addr);
-			memcpy(px.a, &be, 4);
-			bgp_local_del(ri->sp, BGP_LOCAL_NETWORK, &px);
-		}
+		withdraw_unwanted(ri->sp, ri->orig, ri->n_orig, want, n_want);
 		free(ri->orig);
 		ri->orig = want;
 		ri->n_orig = n_want;
@@ -833,50 +866,12 @@ void azlab_msee_sync(struct azlab_msee *ms, const struct azlab_model *m)
 				strbuf_printf(&pt, "ip prefix-list AZL-SITE-%d seq %u permit %s\n", s, seq,
 					      azlab_pfx_fmt(br->prefix, pb));
 				seq += 5;
-				bool have = false;
-				for (size_t q = 0; q < n_want && !have; q++)
-					have = azlab_pfx_eq(want[q], br->prefix);
-				if (have)
-					continue;
-				void *p = realloc(want, (n_want + 1) * sizeof *want);
-				if (!p)
-					continue;
-				want = p;
-				want[n_want++] = br->prefix;
-				/* the speaker prepends its own 12076 */
-				size_t skip = br->n_as && br->as_path[0] == AZLAB_ASN_MSEE ? 1 : 0;
-				uint8_t seg[2 + 4 * AZLAB_MAX_ASPATH];
-				size_t nas = br->n_as - skip, len = 0;
-				if (nas) {
-					seg[0] = 2; /* AS_SEQUENCE */
-					seg[1] = (uint8_t)nas;
-					len = 2;
-					for (size_t a = 0; a < nas; a++) {
-						uint32_t be = htonl(br->as_path[skip + a]);
-						memcpy(seg + len, &be, 4);
-						len += 4;
-					}
-				}
-				struct bgp_attrs at = { .origin = BGP_ORIGIN_IGP };
-				at.have = BGP_ATTR_BIT(BGP_ATTR_ORIGIN) | BGP_ATTR_BIT(BGP_ATTR_AS_PATH);
-				at.aspath = (struct bgp_bytes){ seg, (uint32_t)len };
-				struct prefix px = { .family = AF_INET, .len = br->prefix.len };
-				uint32_t be = htonl(br->prefix.addr);
-				memcpy(px.a, &be, 4);
-				bgp_local_add(mi->sp, BGP_LOCAL_NETWORK, &px, &at);
+				/* The speaker prepends its own 12076. */
+				if (want_add(&want, &n_want, br->prefix))
+					originate(mi->sp, br, AZLAB_ASN_MSEE, 0);
 			}
 		}
-		for (size_t j = 0; j < mi->n_orig; j++) {
-			bool keep = false;
-			for (size_t q = 0; q < n_want && !keep; q++)
-				keep = azlab_pfx_eq(want[q], mi->orig[j]);
-			if (keep)
-				continue;
-			struct prefix px = { .family = AF_INET, .len = mi->orig[j].len };
-			uint32_t be = htonl(mi->orig[j].addr);
-			memcpy(px.a, &be, 4);
-			bgp_local_del(mi->sp, BGP_LOCAL_NETWORK, &px);
-		}
+		withdraw_unwanted(mi->sp, mi->orig, mi->n_orig, want, n_want);
 		free(mi->orig);
 		mi->orig = want;
 		mi->n_orig = n_want;

@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "netns_testutil.h"
+
 #include <json-c/json.h>
 #include <sched.h>
 #include <stdio.h>
@@ -20,31 +22,15 @@
 static bool usable; /* root, a namespace of our own and `ip` */
 static struct logger lg;
 
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof cmd, fmt, ap);
-	va_end(ap);
-	return system(cmd);
-}
-
 static int setup(void **state)
 {
 	(void)state;
 	log_open(&lg, "test_kernel_link", LOG_LVL_INFO, false);
-	if (geteuid() != 0 || sh("ip -V >/dev/null 2>&1") != 0)
-		return 0;
-	if (unshare(CLONE_NEWNET) != 0)
-		return 0;
 	/* The underlay: a veth pair, both ends in this namespace. */
-	if (sh("ip link set lo up && ip link add ul0 type veth peer name ul1 && "
-	       "ip link set ul0 up && ip link set ul1 up && ip addr add 10.0.0.4/24 dev ul0") != 0)
-		return -1;
-	usable = true;
-	return 0;
+	int rc = netns_enter("ip link set lo up && ip link add ul0 type veth peer name ul1 && "
+			     "ip link set ul0 up && ip link set ul1 up && ip addr add 10.0.0.4/24 dev ul0");
+	usable = rc == 0;
+	return rc < 0 ? -1 : 0;
 }
 
 #define NEED_NS()             \

@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "netns_testutil.h"
+
 #include <arpa/inet.h>
 #include <linux/rtnetlink.h>
 #include <sched.h>
@@ -23,31 +25,15 @@
 static bool usable; /* root, a namespace of our own and `ip` */
 static struct logger lg;
 
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof cmd, fmt, ap);
-	va_end(ap);
-	return system(cmd);
-}
-
 static int setup(void **state)
 {
 	(void)state;
 	log_open(&lg, "test_kernel_netlink", LOG_LVL_ERR, false);
-	if (geteuid() != 0 || sh("ip -V >/dev/null 2>&1") != 0)
-		return 0;
-	if (unshare(CLONE_NEWNET) != 0)
-		return 0;
 	/* v0 (10.1.0.4/24) with its peer v1 up: v0 has carrier. */
-	if (sh("ip link set lo up && ip link add v0 type veth peer name v1 && "
-	       "ip link set v0 up && ip link set v1 up && ip addr add 10.1.0.4/24 dev v0") != 0)
-		return -1;
-	usable = true;
-	return 0;
+	int rc = netns_enter("ip link set lo up && ip link add v0 type veth peer name v1 && "
+			     "ip link set v0 up && ip link set v1 up && ip addr add 10.1.0.4/24 dev v0");
+	usable = rc == 0;
+	return rc < 0 ? -1 : 0;
 }
 
 #define NEED_NS()             \
