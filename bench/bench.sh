@@ -429,6 +429,9 @@ run_dut() {
 	conv=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.6f", b - a}')
 	hwm=$(dut_mem VmHWM)
 	cpu=$(dut_cpu)
+	# NVB_AT_PEAK=CMD: CMD PID runs here (e.g. to read /proc/PID/smaps);
+	# its output goes to the run's at-peak.txt (KEEP_TMP=1 keeps it).
+	[ -n "${NVB_AT_PEAK:-}" ] && $NVB_AT_PEAK "$dpid" >"$RUN/at-peak.txt" 2>&1
 	local churnj=null
 	if [ ${#churn[@]} -gt 0 ]; then
 		DPID=$dpid

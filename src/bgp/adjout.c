@@ -38,8 +38,6 @@ struct bgp_pending {
 	uint8_t msg[BGP_MAX_EXT_MSG];
 };
 
-enum walk_mode { WALK_INITIAL, WALK_REFRESH };
-
 static size_t ptr_hash(const void *p)
 {
 	uintptr_t x = (uintptr_t)p;
@@ -330,18 +328,27 @@ static const struct bgp_iattrs *export_compute(struct bgp_peer *p, const struct 
 	return bgp_attr_intern(&s->rib.attrs, &a);
 }
 
+/* Whether d's best path may go to p at all, before its attributes are
+ * looked at: not back to its source unless the update group says so (see
+ * adjout_groups), nor a default route that default-originate replaces. */
+static bool exportable(const struct bgp_peer *p, const struct rib_dest *d)
+{
+	const struct rib_path *best = rib_best(d);
+	if (!best || !best->attrs || (best->slot == p->slot && !p->af[d->family].echo))
+		return false;
+	return !(p->cfg.af[d->family].default_originate && d->len == 0);
+}
+
 /* export_compute, memoized per batch: many destinations share a best path's
  * attributes, and so what goes out. Not with an outbound policy, whose
  * answer may depend on the prefix. */
 static const struct bgp_iattrs *export_attrs(struct bgp_peer *p, struct bgp_pending *pd,
 					     const struct rib_dest *d)
 {
-	const struct rib_path *best = d->best;
-	if (!best || !best->attrs || (best->slot == p->slot && !p->af[d->family].echo))
+	const struct rib_path *best = rib_best(d);
+	if (!exportable(p, d))
 		return NULL;
 	struct prefix pfx;
-	if (p->cfg.af[d->family].default_originate && d->node.len == 0)
-		return NULL; /* the peer gets our own default instead */
 	if (has_out_policy(&p->cfg.af[d->family])) {
 		rib_dest_prefix(d, &pfx);
 		return export_compute(p, best, d->family, &pfx);
@@ -357,22 +364,6 @@ static const struct bgp_iattrs *export_attrs(struct bgp_peer *p, struct bgp_pend
 					   .fam = d->family, .used = true };
 	}
 	return m->to ? bgp_attr_ref(m->to) : NULL;
-}
-
-static bool adv_set(struct bgp_speaker *s, struct rib_dest *d, uint16_t slot,
-		    const struct bgp_iattrs *a)
-{
-	if (!rib_adv_cell(d, slot)) {
-		if (!a)
-			return true;
-		if (!rib_adv_room(&s->rib, d, slot, (uint16_t)(s->n_slots + 1)))
-			return false;
-	}
-	const struct bgp_iattrs **cell = rib_adv_cell(d, slot);
-	if (*cell)
-		bgp_attr_unref(&s->rib.attrs, *cell);
-	*cell = a;
-	return true;
 }
 
 bool adjout_af_cfg_same(const struct bgp_peer_af_cfg *a, const struct bgp_peer_af_cfg *b)
@@ -419,38 +410,53 @@ void adjout_groups(struct bgp_speaker *s)
 			p->af[f].echo = echo;
 		}
 		if (changed && p->est)
-			adjout_resync(p);
+			adjout_resync(p, WALK_OWN);
 	}
 }
 
-/* Brings p's Adj-RIB-Out for d up to date; queues the difference. */
+/* Brings p's Adj-RIB-Out for d up to date: the route the export of d's best
+ * path gives is queued (again, when it was sent before: what was sent is
+ * not kept), or a withdrawal when there is none now and one was sent. */
 static void export_dest(struct bgp_peer *p, struct bgp_pending *pd, struct rib_dest *d)
 {
 	const struct bgp_iattrs *want = export_attrs(p, pd, d);
-	const struct bgp_iattrs *cur = rib_adv(d, p->slot);
+	bool sent = rib_adv(d, p->slot);
 	struct bgp_speaker *s = p->s;
-	if (want == cur) {
-		if (want)
-			bgp_attr_unref(&s->rib.attrs, want);
+	if (!want && !sent)
+		return;
+	struct bgp_peer_af *af = &p->af[d->family];
+	uint32_t max_out = p->cfg.af[d->family].max_prefix_out;
+	if (want && !sent && max_out && af->pfx_sent >= max_out) {
+		bgp_attr_unref(&s->rib.attrs, want); /* maximum-prefix-out: not sent */
 		return;
 	}
-	uint32_t max_out = p->cfg.af[d->family].max_prefix_out;
-	if (want && !cur && max_out && p->af[d->family].pfx_sent >= max_out) {
-		bgp_attr_unref(&s->rib.attrs, want); /* maximum-prefix-out: not sent */
+	if (!rib_adv_set(&s->rib, d, p->slot, want != NULL)) {
+		peer_log(p, LOG_LVL_ERR, "out of memory for the Adj-RIB-Out");
+		bgp_attr_unref(&s->rib.attrs, want);
 		return;
 	}
 	struct prefix pfx;
 	rib_dest_prefix(d, &pfx);
-	if (want)
+	if (want) {
 		pending_announce(pd, d->family, want, &pfx);
-	else
-		pending_withdraw(pd, d->family, &pfx);
-	if (!cur && want)
-		p->af[d->family].pfx_sent++;
-	else if (cur && !want && p->af[d->family].pfx_sent)
-		p->af[d->family].pfx_sent--;
-	if (!adv_set(s, d, p->slot, want) && want)
 		bgp_attr_unref(&s->rib.attrs, want);
+		af->pfx_sent += !sent;
+	} else {
+		pending_withdraw(pd, d->family, &pfx);
+		if (af->pfx_sent)
+			af->pfx_sent--;
+	}
+}
+
+const struct bgp_iattrs *adjout_advertised(const struct bgp_peer *p, const struct rib_dest *d)
+{
+	if (!rib_adv(d, p->slot) || !exportable(p, d))
+		return NULL;
+	struct prefix pfx;
+	rib_dest_prefix(d, &pfx);
+	/* export_compute uses the speaker's policy context and attribute
+	 * table, which a show on the speaker's thread may use. */
+	return export_compute((struct bgp_peer *)p, rib_best(d), d->family, &pfx);
 }
 
 /* Packing */
@@ -522,16 +528,67 @@ void adjout_free_pending(struct bgp_peer *p)
 
 void adjout_dest_changed(struct bgp_speaker *s, struct rib_dest *d)
 {
+	struct bgp_rib *r = &s->rib;
 	if (d->flags & DEST_F_DIRTY)
 		return;
+	uint8_t f = d->family;
+	uint32_t w = d->self / 64;
+	if (w >= r->dirty_words[f]) {
+		/* Room for every index the pool has now. */
+		const struct ipool *pool = &r->dests[f];
+		uint32_t words = ((pool->n_chunks << IPOOL_SHIFT) + 63) / 64;
+		uint64_t *v = realloc(r->dirty[f], words * sizeof(*v));
+		if (!v) {
+			log_err(s->log, "out of memory for the list of changes: a change is lost");
+			return;
+		}
+		memset(v + r->dirty_words[f], 0, (words - r->dirty_words[f]) * sizeof(*v));
+		r->dirty[f] = v;
+		r->dirty_words[f] = words;
+	}
+	r->dirty[f][w] |= (uint64_t)1 << (d->self % 64);
 	d->flags |= DEST_F_DIRTY;
-	d->dirty_next = NULL;
-	if (s->rib.dirty_tail)
-		s->rib.dirty_tail->dirty_next = d;
-	else
-		s->rib.dirty_head = d;
-	s->rib.dirty_tail = d;
-	loop_task_queue(s->loop, &s->rib.task);
+	r->n_dirty++;
+	loop_task_queue(s->loop, &r->task);
+}
+
+static bool dirty_any(const struct bgp_rib *r)
+{
+	return r->n_dirty != 0;
+}
+
+/* The first set bit at or after from, below to; UINT32_MAX when none. */
+static uint32_t bits_next(const uint64_t *v, uint32_t from, uint32_t to)
+{
+	while (from < to) {
+		uint64_t w = v[from / 64] >> (from % 64);
+		if (w) {
+			uint32_t i = from + (uint32_t)__builtin_ctzll(w);
+			return i < to ? i : UINT32_MAX;
+		}
+		from = (from | 63) + 1;
+	}
+	return UINT32_MAX;
+}
+
+/* A changed destination, taken off the list, or NULL. */
+static struct rib_dest *dirty_take(struct bgp_rib *r)
+{
+	for (int k = 0; k < BGP_FAM_COUNT && r->n_dirty; k++) {
+		uint8_t f = r->dirty_fam;
+		r->dirty_fam = (uint8_t)((f + 1) % BGP_FAM_COUNT);
+		uint32_t end = r->dirty_words[f] * 64;
+		uint32_t i = bits_next(r->dirty[f], r->dirty_at[f], end);
+		if (i == UINT32_MAX)
+			i = bits_next(r->dirty[f], 0, r->dirty_at[f] < end ? r->dirty_at[f] : end);
+		if (i == UINT32_MAX)
+			continue;
+		r->dirty[f][i / 64] &= ~((uint64_t)1 << (i % 64));
+		r->dirty_at[f] = i + 1;
+		r->n_dirty--;
+		return rib_dest_at(r, f, i);
+	}
+	return NULL;
 }
 
 static bool peer_takes(const struct bgp_peer *p, uint8_t fam)
@@ -545,7 +602,7 @@ static void route_event(struct bgp_speaker *s, const struct rib_dest *d)
 		return;
 	struct prefix pfx;
 	struct bgp_attrs a;
-	const struct rib_path *b = d->best;
+	const struct rib_path *b = rib_best(d);
 	const struct bgp_peer *from = b ? speaker_peer(s, b->slot) : NULL;
 	rib_dest_prefix(d, &pfx);
 	if (b && b->attrs)
@@ -600,14 +657,14 @@ static void fib_event(struct bgp_speaker *s, const struct rib_dest *d)
 		return;
 	struct bgp_fib_nexthop nh[BGP_FIB_MAX_NEXTHOPS];
 	unsigned n = 0;
-	const struct rib_path *b = d->best;
+	const struct rib_path *b = rib_best(d);
 	bool ebgp = false;
 	struct prefix pfx;
 	rib_dest_prefix(d, &pfx);
 	if (b && b->attrs && b->slot != 0) {
 		const struct bgp_peer *from = speaker_peer(s, b->slot);
 		ebgp = from && peer_is_ebgp(from);
-		for (const struct rib_path *p = d->paths; p && n < BGP_FIB_MAX_NEXTHOPS; p = p->next)
+		for (const struct rib_path *p = rib_paths(d); p && n < BGP_FIB_MAX_NEXTHOPS; p = p->next)
 			if ((p->flags & (PATH_F_BEST | PATH_F_MULTIPATH)) && p->attrs &&
 			    path_next_hop(s, p, d->family, &nh[n]))
 				n++;
@@ -618,12 +675,10 @@ static void fib_event(struct bgp_speaker *s, const struct rib_dest *d)
 void bgp_speaker_fib_replay(struct bgp_speaker *s)
 {
 	for (int f = 0; f < BGP_FAM_COUNT && s->fib_fn; f++) {
-		struct ptrie_iter it;
-		struct ptrie_node *n;
-		ptrie_iter_init(&it, &s->rib.trie[f]);
-		while ((n = ptrie_iter_next(&it)))
-			if (dest_of(n)->best)
-				fib_event(s, dest_of(n));
+		struct ipool *pool = &s->rib.dests[f];
+		for (uint32_t i = ipool_next(pool, 0); i != IPOOL_NONE; i = ipool_next(pool, i + 1))
+			if (rib_best(ipool_at(pool, i)))
+				fib_event(s, ipool_at(pool, i));
 	}
 }
 
@@ -638,15 +693,13 @@ bool adjout_run(struct loop_task *t)
 		if (p && p->est && !session_out_room(p))
 			return false;
 	}
-	for (unsigned n = 0; n < BATCH && r->dirty_head; n++) {
-		struct rib_dest *d = r->dirty_head;
-		r->dirty_head = d->dirty_next;
-		if (!r->dirty_head)
-			r->dirty_tail = NULL;
-		d->flags &= (uint8_t)~DEST_F_DIRTY;
+	struct rib_dest *d;
+	for (unsigned n = 0; n < BATCH && (d = dirty_take(r)); n++) {
+		bool exported = d->flags & DEST_F_BEST;
+		d->flags &= (uint8_t)~(DEST_F_DIRTY | DEST_F_BEST);
 		route_event(s, d);
 		fib_event(s, d);
-		for (uint16_t i = 1; i <= s->n_slots; i++) {
+		for (uint16_t i = 1; i <= s->n_slots && exported; i++) {
 			struct bgp_peer *p = speaker_peer(s, i);
 			if (peer_takes(p, d->family) && pending_of(p))
 				export_dest(p, p->pending, d);
@@ -658,7 +711,7 @@ bool adjout_run(struct loop_task *t)
 		if (p && p->pending)
 			flush(p);
 	}
-	return r->dirty_head != NULL;
+	return dirty_any(r);
 }
 
 /* Whole-table walks: the initial advertisement, and route refresh. */
@@ -675,34 +728,35 @@ static void send_eor(struct bgp_peer *p, uint8_t fam)
 }
 
 /* One slice of the walk of a family; true when the walk is over. */
-static bool walk_slice(struct bgp_peer *p, uint8_t fam, enum walk_mode mode)
+static bool walk_slice(struct bgp_peer *p, uint8_t fam, enum adjout_walk mode)
 {
 	struct bgp_peer_af *af = &p->af[fam];
 	struct bgp_pending *pd = pending_of(p);
 	if (!pd)
 		return true;
-	struct ptrie *trie = &p->s->rib.trie[fam];
-	struct ptrie_iter it;
-	if (af->walk_started)
-		ptrie_iter_init_after(&it, trie, &af->walk_next);
-	else
-		ptrie_iter_init(&it, trie);
+	struct ipool *pool = &p->s->rib.dests[fam];
+	if (!af->walk_started)
+		af->walk_next = 0;
 	af->walk_started = true;
-	struct ptrie_node *n = NULL;
-	for (unsigned k = 0; k < BATCH && (n = ptrie_iter_next(&it)); k++) {
-		struct rib_dest *d = dest_of(n);
-		rib_dest_prefix(d, &af->walk_next);
-		if (mode == WALK_INITIAL) {
-			export_dest(p, pd, d);
-			/* A destination kept only for a withdrawal to send may go:
-			 * the walk allows removing the node it just returned. */
-			rib_dest_maybe_free(&p->s->rib, d);
-		} else if (rib_adv(d, p->slot)) {
-			pending_announce(pd, fam, rib_adv(d, p->slot), &af->walk_next);
-		}
+	uint32_t i = ipool_next(pool, af->walk_next);
+	for (unsigned k = 0; k < BATCH && i != IPOOL_NONE; k++, i = ipool_next(pool, i + 1)) {
+		struct rib_dest *d = ipool_at(pool, i);
+		af->walk_next = i + 1;
+		bool sent = rib_adv(d, p->slot);
+		const struct rib_path *best = rib_best(d);
+		bool own = best && best->slot == p->slot;
+		/* The initial walk goes over the peer's own routes even when
+		 * sent: their fate changes with the echo (see adjout_resync). */
+		if ((mode == WALK_INITIAL && sent && !own) || (mode == WALK_REFRESH && !sent) ||
+		    (mode == WALK_OWN && !own))
+			continue;
+		export_dest(p, pd, d);
+		/* A destination kept only for a withdrawal to send may go: the
+		 * walk allows removing the node it just returned. */
+		rib_dest_maybe_free(&p->s->rib, d);
 	}
 	flush(p);
-	return n == NULL;
+	return i == IPOOL_NONE;
 }
 
 /* default-originate: our own default route to this peer (origin IGP, next
@@ -748,7 +802,7 @@ static bool peer_out_run(struct loop_task *t)
 	struct bgp_peer *p = t->ctx;
 	if (!p->est || p->removed)
 		return false;
-	if (p->s->rib.dirty_head)
+	if (dirty_any(&p->s->rib))
 		loop_task_queue(p->s->loop, &p->s->rib.task);
 	if (!session_out_room(p))
 		return false; /* resumed when the send buffer drains */
@@ -756,13 +810,13 @@ static bool peer_out_run(struct loop_task *t)
 		struct bgp_peer_af *af = &p->af[f];
 		if (!af->walking)
 			continue;
-		if (!walk_slice(p, (uint8_t)f, af->refreshing ? WALK_REFRESH : WALK_INITIAL))
+		if (!walk_slice(p, (uint8_t)f, af->walk_mode))
 			return true;
 		af->walking = false;
 		af->walk_started = false;
-		default_sync(p, (uint8_t)f, af->refreshing);
-		if (af->refreshing) {
-			af->refreshing = false;
+		bool refresh = af->walk_mode == WALK_REFRESH;
+		default_sync(p, (uint8_t)f, refresh);
+		if (refresh) {
 			if (p->enhanced_rr)
 				adjout_send_refresh_marker(p, (uint8_t)f, BGP_RR_EORR);
 		} else if (!af->eor_sent) {
@@ -783,9 +837,8 @@ void adjout_peer_reset(struct bgp_peer *p)
 {
 	adjout_free_pending(p);
 	loop_task_cancel(p->s->loop, &p->out_task);
-	for (int f = 0; f < BGP_FAM_COUNT; f++) {
-		p->af[f].walking = p->af[f].walk_started = p->af[f].refreshing = false;
-	}
+	for (int f = 0; f < BGP_FAM_COUNT; f++)
+		p->af[f].walking = p->af[f].walk_started = false;
 }
 
 void adjout_send_refresh_marker(struct bgp_peer *p, uint8_t fam, uint8_t subtype)
@@ -800,20 +853,27 @@ void adjout_send_refresh_marker(struct bgp_peer *p, uint8_t fam, uint8_t subtype
 	}
 }
 
-/* clear ip bgp X soft out: every destination compared again with what was
- * sent; only differences go out. */
-void adjout_resync(struct bgp_peer *p)
+/* clear ip bgp X soft out (WALK_RESYNC: every destination exported again),
+ * or the peer's echo changed (WALK_OWN: the routes learned from it). A walk
+ * under way starts over, as the wider of the two when they differ. */
+void adjout_resync(struct bgp_peer *p, enum adjout_walk mode)
 {
 	for (int f = 0; f < BGP_FAM_COUNT; f++) {
 		struct bgp_peer_af *af = &p->af[f];
 		if (!af->negotiated)
 			continue;
-		if (af->walking && !af->refreshing) {
-			af->walk_started = false; /* the initial walk starts over */
-			continue;
+		/* A walk under way starts over, covering both: the initial walk
+		 * covers the peer's own routes; a refresh and the own routes
+		 * together take a full resync. */
+		uint8_t m = (uint8_t)mode;
+		if (af->walking && mode != WALK_RESYNC) {
+			if (af->walk_mode == WALK_REFRESH)
+				m = WALK_RESYNC;
+			else
+				m = af->walk_mode;
 		}
 		af->walking = true;
-		af->refreshing = false;
+		af->walk_mode = m;
 		af->walk_started = false;
 	}
 	loop_task_queue(p->s->loop, &p->out_task);
@@ -824,12 +884,12 @@ void adjout_resync(struct bgp_peer *p)
 void adjout_refresh(struct bgp_peer *p, uint8_t fam)
 {
 	struct bgp_peer_af *af = &p->af[fam];
-	if (af->walking && !af->refreshing)
-		return; /* the initial walk sends everything anyway */
+	if (af->walking && af->walk_mode != WALK_REFRESH)
+		return; /* the walk under way sends everything anyway */
 	if (p->enhanced_rr)
 		adjout_send_refresh_marker(p, fam, BGP_RR_BORR);
 	af->walking = true;
-	af->refreshing = true;
+	af->walk_mode = WALK_REFRESH;
 	af->walk_started = false;
 	loop_task_queue(p->s->loop, &p->out_task);
 }

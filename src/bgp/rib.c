@@ -1,10 +1,11 @@
-/* rib.c: the Loc-RIB: one prefix trie per family, each destination holding
- * the paths learned for it (the Adj-RIB-In, with the attributes before policy
+/* rib.c: the Loc-RIB: one hash table of destinations per family, each
+ * destination holding the paths learned for it (the Adj-RIB-In, with the attributes before policy
  * kept when soft-reconfiguration inbound is on), the best path and the
  * multipath set chosen by decision.c. Changes go to adjout.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "decision.h"
 #include "speaker_int.h"
@@ -14,16 +15,13 @@
 bool rib_init(struct bgp_rib *r, struct bgp_speaker *s)
 {
 	memset(r, 0, sizeof(*r));
-	if (!ptrie_init(&r->trie[BGP_FAM_IPV4], AF_INET) || !ptrie_init(&r->trie[BGP_FAM_IPV6], AF_INET6))
-		return false;
 	bgp_attr_table_init(&r->attrs);
-	size_t v6 = sizeof(struct ptrie_node6) - sizeof(struct ptrie_node);
-	slab_init(&r->dest_pool[BGP_FAM_IPV4], sizeof(struct rib_dest));
-	slab_init(&r->dest_pool[BGP_FAM_IPV6], sizeof(struct rib_dest) + v6);
+	ipool_init(&r->dests[BGP_FAM_IPV4], RIB_DEST_SIZE(1));
+	ipool_init(&r->dests[BGP_FAM_IPV6], RIB_DEST_SIZE(4));
 	slab_init(&r->path_pool, sizeof(struct rib_path));
 	slab_init(&r->path_raw_pool, sizeof(struct rib_path_raw));
 	for (unsigned i = 0; i < RIB_ADV_POOLS; i++)
-		slab_init(&r->adv_pool[i], (sizeof(void *) * 2) << i);
+		slab_init(&r->adv_pool[i], sizeof(uint64_t) * (2u << i));
 	r->task = (struct loop_task){ .run = adjout_run, .ctx = s };
 	return true;
 }
@@ -42,125 +40,251 @@ static void path_free(struct bgp_rib *r, struct rib_path *p)
 	}
 }
 
-/* The pool of an Adj-RIB-Out array of cap slots, or NULL: malloc's. */
-static struct slab *adv_pool(struct bgp_rib *r, unsigned cap)
+/* The pool of an Adj-RIB-Out array of n words, or NULL: malloc's. */
+static struct slab *adv_pool(struct bgp_rib *r, unsigned n)
 {
 	for (unsigned i = 0; i < RIB_ADV_POOLS; i++)
-		if (cap == 2u << i)
+		if (n == 2u << i)
 			return &r->adv_pool[i];
 	return NULL;
 }
 
-/* Drops the array of an Adj-RIB-Out held outside d (its cells must have
- * been released); d is back to inline cells, empty. */
+/* Drops the array of an Adj-RIB-Out held outside d; d is back to inline
+ * bits, all clear. */
 static void adv_free(struct bgp_rib *r, struct rib_dest *d)
 {
-	if (d->adv_cap) {
-		struct slab *pool = adv_pool(r, d->adv_cap);
+	if (d->adv_log) {
+		struct slab *pool = adv_pool(r, rib_adv_words(d));
 		if (pool)
 			slab_free(pool, d->adv.ext);
 		else
 			free(d->adv.ext);
 	}
-	memset(&d->adv, 0, sizeof(d->adv));
-	d->adv_cap = 0;
+	d->adv.inl = 0;
+	d->adv_log = 0;
 }
 
-bool rib_adv_room(struct bgp_rib *r, struct rib_dest *d, uint16_t slot, uint16_t n_slots)
+bool rib_adv_set(struct bgp_rib *r, struct rib_dest *d, uint16_t slot, bool on)
 {
-	if (rib_adv_cell(d, slot))
-		return true;
-	unsigned cap = 4;
-	while (cap <= slot || cap < n_slots)
-		cap *= 2;
-	if (cap > UINT16_MAX)
-		cap = UINT16_MAX;
-	if (slot >= cap)
-		return false;
-	struct slab *pool = adv_pool(r, cap);
-	const struct bgp_iattrs **adv = pool ? slab_alloc(pool) : calloc(cap, sizeof(*adv));
-	if (!adv)
-		return false;
-	for (unsigned i = 0; i < rib_adv_end(d); i++)
-		adv[i] = rib_adv(d, i);
-	adv_free(r, d);
-	d->adv.ext = adv;
-	d->adv_cap = (uint16_t)cap;
+	unsigned have = d->adv_log ? rib_adv_words(d) : 1;
+	if (slot / 64 >= have) {
+		if (!on)
+			return true;
+		uint8_t log = 1;
+		while ((1u << log) <= slot / 64u)
+			log++;
+		unsigned n = 1u << log;
+		struct slab *pool = adv_pool(r, n);
+		uint64_t *w = pool ? slab_alloc(pool) : calloc(n, sizeof(*w));
+		if (!w)
+			return false;
+		if (d->adv_log)
+			memcpy(w, d->adv.ext, rib_adv_words(d) * sizeof(*w));
+		else
+			w[0] = d->adv.inl;
+		adv_free(r, d);
+		d->adv.ext = w;
+		d->adv_log = log;
+	}
+	uint64_t *word = d->adv_log ? &d->adv.ext[slot / 64] : &d->adv.inl;
+	uint64_t bit = (uint64_t)1 << (slot % 64);
+	*word = on ? *word | bit : *word & ~bit;
 	return true;
 }
 
+static void buckets_free(struct rib_index *x);
+
 static void dest_free_contents(struct bgp_rib *r, struct rib_dest *d)
 {
-	while (d->paths) {
-		struct rib_path *p = d->paths;
-		d->paths = p->next;
+	while (d->first.next) {
+		struct rib_path *p = d->first.next;
+		d->first.next = p->next;
 		path_free(r, p);
 	}
-	for (unsigned i = 0; i < rib_adv_end(d); i++)
-		if (rib_adv(d, i))
-			bgp_attr_unref(&r->attrs, rib_adv(d, i));
+	if ((d->first.flags & PATH_F_HELD) && d->first.attrs)
+		bgp_attr_unref(&r->attrs, d->first.attrs);
+	d->first.flags = 0;
 	adv_free(r, d);
-}
-
-static void dest_free_node(struct ptrie_node *n, void *arg)
-{
-	dest_free_contents(arg, dest_of(n)); /* the pools go in one piece */
 }
 
 void rib_destroy(struct bgp_rib *r)
 {
 	for (int f = 0; f < BGP_FAM_COUNT; f++) {
-		ptrie_destroy(&r->trie[f], dest_free_node, r);
-		slab_destroy(&r->dest_pool[f]);
+		struct ipool *pool = &r->dests[f];
+		for (uint32_t i = ipool_next(pool, 0); i != IPOOL_NONE; i = ipool_next(pool, i + 1))
+			dest_free_contents(r, ipool_at(pool, i)); /* the pools go in one piece */
+		ipool_destroy(pool);
+		buckets_free(&r->index[f]);
 	}
 	slab_destroy(&r->path_pool);
 	slab_destroy(&r->path_raw_pool);
 	for (unsigned i = 0; i < RIB_ADV_POOLS; i++)
 		slab_destroy(&r->adv_pool[i]);
 	bgp_attr_table_destroy(&r->attrs);
+	for (int f = 0; f < BGP_FAM_COUNT; f++)
+		free(r->dirty[f]);
 }
+
+/* The index */
 
 static uint8_t family_index(uint8_t af)
 {
 	return af == AF_INET6 ? BGP_FAM_IPV6 : BGP_FAM_IPV4;
 }
 
+static unsigned key_words(uint8_t fam)
+{
+	return fam == BGP_FAM_IPV6 ? 4 : 1;
+}
+
+static void key_of(const struct prefix *p, uint32_t key[4])
+{
+	for (unsigned i = 0; i < 4; i++)
+		key[i] = load_be32(p->a + 4 * i);
+}
+
+static uint32_t key_hash(const uint32_t *key, unsigned words, uint8_t len)
+{
+	uint64_t h = len * 0x9e3779b97f4a7c15ull;
+	for (unsigned i = 0; i < words; i++) {
+		h ^= key[i];
+		h *= 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+	}
+	h *= 0xc4ceb9fe1a85ec53ull;
+	return (uint32_t)(h >> 32);
+}
+
+static uint32_t *bucket_of(struct rib_index *x, const struct rib_dest *d)
+{
+	return &x->buckets[key_hash(d->key, key_words(d->family), d->len) & x->mask];
+}
+
+/* Bucket arrays are mapped from the system, not taken from the heap: the
+ * ones outgrown go back whole instead of leaving holes there. */
+static void buckets_free(struct rib_index *x)
+{
+	if (x->buckets)
+		munmap(x->buckets, ((size_t)x->mask + 1) * sizeof(*x->buckets));
+	x->buckets = NULL;
+	x->mask = 0;
+}
+
+/* Doubles the buckets (from none: 1024), threading every destination again.
+ * False when out of memory: the table stays as it was, only slower. */
+static bool index_grow(struct bgp_rib *r, uint8_t fam)
+{
+	struct rib_index *x = &r->index[fam];
+	uint32_t n = x->buckets ? (x->mask + 1) * 2 : 1024;
+	uint32_t *b = mmap(NULL, (size_t)n * sizeof(*b), PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (b == MAP_FAILED)
+		return false;
+	buckets_free(x);
+	x->buckets = b;
+	x->mask = n - 1;
+	struct ipool *pool = &r->dests[fam];
+	for (uint32_t i = ipool_next(pool, 0); i != IPOOL_NONE; i = ipool_next(pool, i + 1)) {
+		struct rib_dest *d = ipool_at(pool, i);
+		uint32_t *head = bucket_of(x, d);
+		d->hnext = *head;
+		*head = i + 1;
+	}
+	return true;
+}
+
 struct rib_dest *rib_dest_get(struct bgp_rib *r, const struct prefix *p, bool create)
 {
 	uint8_t f = family_index(p->family);
-	if (!create) {
-		struct ptrie_node *n = ptrie_lookup(&r->trie[f], p);
-		return n ? dest_of(n) : NULL;
+	unsigned words = key_words(f);
+	if (p->len > 32 * words)
+		return NULL;
+	struct rib_index *x = &r->index[f];
+	struct ipool *pool = &r->dests[f];
+	uint32_t key[4];
+	key_of(p, key);
+	uint32_t h = key_hash(key, words, p->len);
+	if (x->buckets) {
+		for (uint32_t i = x->buckets[h & x->mask]; i;) {
+			struct rib_dest *d = ipool_at(pool, i - 1);
+			if (d->len == p->len && !memcmp(d->key, key, 4 * words))
+				return d;
+			i = d->hnext;
+		}
 	}
-	/* One walk of the trie: insert, or find the one there. */
-	struct rib_dest *d = slab_alloc(&r->dest_pool[f]);
+	if (!create)
+		return NULL;
+	if (pool->in_use >= (size_t)(x->buckets ? x->mask + 1 : 0) && !index_grow(r, f) && !x->buckets)
+		return NULL;
+	uint32_t idx;
+	struct rib_dest *d = ipool_alloc(pool, &idx);
 	if (!d)
 		return NULL;
 	d->family = f;
-	struct ptrie_node *n = ptrie_insert(&r->trie[f], p, &d->node);
-	if (n != &d->node)
-		slab_free(&r->dest_pool[f], d);
-	return n ? dest_of(n) : NULL;
+	d->self = idx;
+	d->len = p->len;
+	memcpy(d->key, key, 4 * words);
+	uint32_t *head = &x->buckets[h & x->mask];
+	d->hnext = *head;
+	*head = idx + 1;
+	return d;
 }
 
 void rib_dest_prefix(const struct rib_dest *d, struct prefix *out)
 {
-	ptrie_node_prefix(&d->node, out);
+	memset(out, 0, sizeof(*out));
+	unsigned words = key_words(d->family);
+	out->family = words == 4 ? AF_INET6 : AF_INET;
+	out->len = d->len;
+	for (unsigned i = 0; i < words; i++) {
+		out->a[4 * i] = (uint8_t)(d->key[i] >> 24);
+		out->a[4 * i + 1] = (uint8_t)(d->key[i] >> 16);
+		out->a[4 * i + 2] = (uint8_t)(d->key[i] >> 8);
+		out->a[4 * i + 3] = (uint8_t)d->key[i];
+	}
 }
 
 /* Frees a destination nothing refers to any more: no path, nothing advertised,
  * not waiting in the change list. */
 void rib_dest_maybe_free(struct bgp_rib *r, struct rib_dest *d)
 {
-	if (d->paths || (d->flags & DEST_F_DIRTY))
+	if (rib_paths(d) || (d->flags & DEST_F_DIRTY) || rib_adv_any(d))
 		return;
-	for (unsigned i = 0; i < rib_adv_end(d); i++)
-		if (rib_adv(d, i))
+	struct rib_index *x = &r->index[d->family];
+	struct ipool *pool = &r->dests[d->family];
+	for (uint32_t *link = bucket_of(x, d); *link;) {
+		struct rib_dest *e = ipool_at(pool, *link - 1);
+		if (e == d) {
+			uint32_t idx = *link - 1;
+			*link = d->hnext;
+			adv_free(r, d);
+			ipool_free(pool, idx);
 			return;
-	if (ptrie_remove(&r->trie[d->family], &d->node)) {
-		adv_free(r, d);
-		slab_free(&r->dest_pool[d->family], d);
+		}
+		link = &e->hnext;
 	}
+}
+
+static int dest_cmp(const void *x, const void *y)
+{
+	const struct rib_dest *a = *(struct rib_dest *const *)x, *b = *(struct rib_dest *const *)y;
+	for (unsigned i = 0; i < key_words(a->family); i++)
+		if (a->key[i] != b->key[i])
+			return a->key[i] < b->key[i] ? -1 : 1;
+	return (a->len > b->len) - (a->len < b->len);
+}
+
+struct rib_dest **rib_sorted(const struct bgp_rib *r, uint8_t fam, size_t *n)
+{
+	const struct ipool *pool = &r->dests[fam];
+	*n = 0;
+	struct rib_dest **v = pool->in_use ? malloc(pool->in_use * sizeof(*v)) : NULL;
+	if (!v)
+		return NULL;
+	for (uint32_t i = ipool_next(pool, 0); i != IPOOL_NONE; i = ipool_next(pool, i + 1))
+		v[(*n)++] = ipool_at(pool, i);
+	qsort(v, *n, sizeof(*v), dest_cmp);
+	return v;
 }
 
 /* Selection */
@@ -196,10 +320,10 @@ static const struct bgp_decision_opts decision_opts = { 0 };
  * could change (the best path or its attributes, or the set). */
 static bool dest_select(struct bgp_speaker *s, struct rib_dest *d)
 {
-	struct rib_path *best = NULL;
+	struct rib_path *best = NULL, *was = rib_best(d);
 	struct bgp_cand bc, c;
 	uint8_t rule;
-	for (struct rib_path *p = d->paths; p; p = p->next) {
+	for (struct rib_path *p = rib_paths(d); p; p = p->next) {
 		if (!p->attrs)
 			continue;
 		rib_path_cand(s, d->family, p, &c);
@@ -211,8 +335,8 @@ static bool dest_select(struct bgp_speaker *s, struct rib_dest *d)
 	unsigned max = best && bc.ebgp ? s->cfg.maximum_paths[d->family]
 				       : s->cfg.maximum_paths_ibgp[d->family];
 	unsigned n = 1;
-	bool changed = best != d->best;
-	for (struct rib_path *p = d->paths; p; p = p->next) {
+	bool changed = best != was;
+	for (struct rib_path *p = rib_paths(d); p; p = p->next) {
 		uint8_t old = p->flags;
 		p->flags &= (uint8_t)~(PATH_F_BEST | PATH_F_MULTIPATH);
 		if (p == best) {
@@ -227,18 +351,77 @@ static bool dest_select(struct bgp_speaker *s, struct rib_dest *d)
 		if (old != p->flags)
 			changed = true;
 	}
-	d->best = best;
 	return changed;
 }
 
-/* Path changes */
+/* Path changes. The paths of a destination are kept newest first, as FRR
+ * lists them: a new path takes the place inside the destination, and the one
+ * there moves to the head of the list (a soft-reconfiguration path, which
+ * needs more room, goes to the head of the list itself). Path pointers are
+ * therefore not stable across changes. */
 
-static struct rib_path **path_slot(struct rib_dest *d, uint16_t slot, uint8_t kind)
+/* The path of a source (peer slot, local kind) for d, or NULL; *link is the
+ * list link to it, NULL when it is the one held in d. */
+static struct rib_path *path_find(struct rib_dest *d, uint16_t slot, uint8_t kind,
+				  struct rib_path ***link)
 {
-	struct rib_path **pp = &d->paths;
-	while (*pp && !((*pp)->slot == slot && (*pp)->kind == kind))
-		pp = &(*pp)->next;
-	return pp;
+	*link = NULL;
+	if ((d->first.flags & PATH_F_HELD) && d->first.slot == slot && d->first.kind == kind)
+		return &d->first;
+	for (struct rib_path **pp = &d->first.next; *pp; pp = &(*pp)->next)
+		if ((*pp)->slot == slot && (*pp)->kind == kind) {
+			*link = pp;
+			return *pp;
+		}
+	return NULL;
+}
+
+/* Moves the path held in d to the head of the list; false when out of
+ * memory (nothing changed). */
+static bool unhold(struct bgp_rib *r, struct rib_dest *d)
+{
+	if (!(d->first.flags & PATH_F_HELD))
+		return true;
+	struct rib_path *p = slab_alloc(&r->path_pool);
+	if (!p)
+		return false;
+	*p = d->first; /* its next is the list's head */
+	p->flags &= (uint8_t)~PATH_F_HELD;
+	d->first = (struct rib_path){ .next = p };
+	return true;
+}
+
+/* Empties the place in d of the path held there (its attributes released). */
+static void held_clear(struct bgp_rib *r, struct rib_dest *d)
+{
+	if (d->first.attrs)
+		bgp_attr_unref(&r->attrs, d->first.attrs);
+	d->first = (struct rib_path){ .next = d->first.next };
+}
+
+/* What of the best path peers are told about, before a change. */
+struct best_was {
+	bool any;
+	uint16_t slot;
+	uint8_t kind;
+	const struct bgp_iattrs *attrs;
+	uint32_t weight;
+};
+
+static struct best_was best_was(const struct rib_dest *d)
+{
+	const struct rib_path *b = rib_best(d);
+	return b ? (struct best_was){ true, b->slot, b->kind, b->attrs, b->weight }
+		 : (struct best_was){ 0 };
+}
+
+/* Flags d for export when its best path is another, or another now. */
+static void best_check(struct rib_dest *d, struct best_was w)
+{
+	const struct rib_path *b = rib_best(d);
+	if (!b != !w.any ||
+	    (b && (b->slot != w.slot || b->kind != w.kind || b->attrs != w.attrs || b->weight != w.weight)))
+		d->flags |= DEST_F_BEST;
 }
 
 /* Sets the path of a source (peer slot, local kind) for d; takes over the
@@ -247,19 +430,23 @@ static void path_set(struct bgp_speaker *s, struct rib_dest *d, uint16_t slot, u
 		     const struct bgp_iattrs *attrs, const struct bgp_iattrs *raw, uint32_t weight)
 {
 	struct bgp_rib *r = &s->rib;
-	struct rib_path **pp = path_slot(d, slot, kind), *p = *pp;
+	struct rib_path **link, *p = path_find(d, slot, kind, &link);
+	struct best_was was = best_was(d);
 	bool changed;
 	if (p && raw && !(p->flags & PATH_F_RAW)) {
 		/* soft-reconfiguration inbound was turned on: a path with room
-		 * for the raw attributes takes this one's place. */
+		 * for the raw attributes takes this one's place (the head of
+		 * the list, for the one held in d, which was the newest). */
 		struct rib_path_raw *x = slab_alloc(&r->path_raw_pool);
 		if (x) {
 			x->p = *p;
-			x->p.flags |= PATH_F_RAW;
-			*pp = &x->p;
-			if (d->best == p)
-				d->best = &x->p;
-			slab_free(&r->path_pool, p);
+			x->p.flags = (uint8_t)((p->flags & ~PATH_F_HELD) | PATH_F_RAW);
+			if (link) {
+				*link = &x->p;
+				slab_free(&r->path_pool, p);
+			} else {
+				d->first = (struct rib_path){ .next = &x->p };
+			}
 			p = &x->p;
 		}
 	}
@@ -281,15 +468,20 @@ static void path_set(struct bgp_speaker *s, struct rib_dest *d, uint16_t slot, u
 		if (changed)
 			p->seq = ++r->seq;
 	} else {
-		if (raw) {
+		if (!unhold(r, d)) {
+			p = NULL;
+		} else if (raw) {
 			struct rib_path_raw *x = slab_alloc(&r->path_raw_pool);
 			p = x ? &x->p : NULL;
 			if (x) {
 				x->raw = raw;
 				p->flags = PATH_F_RAW;
+				p->next = d->first.next;
+				d->first.next = p;
 			}
 		} else {
-			p = slab_alloc(&r->path_pool);
+			p = &d->first;
+			p->flags = PATH_F_HELD;
 		}
 		if (!p) {
 			log_err(s->log, "out of memory for a path");
@@ -304,11 +496,10 @@ static void path_set(struct bgp_speaker *s, struct rib_dest *d, uint16_t slot, u
 		p->weight = weight;
 		p->slot = slot;
 		p->kind = kind;
-		p->next = d->paths;
-		d->paths = p;
 		changed = true;
 	}
 	bool selected = dest_select(s, d);
+	best_check(d, was);
 	if (selected || (changed && (p->flags & (PATH_F_BEST | PATH_F_MULTIPATH))))
 		adjout_dest_changed(s, d);
 }
@@ -316,15 +507,22 @@ static void path_set(struct bgp_speaker *s, struct rib_dest *d, uint16_t slot, u
 /* Removes the path of a source; false when there was none. */
 static bool path_del(struct bgp_speaker *s, struct rib_dest *d, uint16_t slot, uint8_t kind)
 {
-	struct rib_path **pp = path_slot(d, slot, kind), *p = *pp;
+	struct rib_path **link, *p = path_find(d, slot, kind, &link);
 	if (!p)
 		return false;
 	bool mattered = p->flags & (PATH_F_BEST | PATH_F_MULTIPATH);
-	*pp = p->next;
-	if (d->best == p)
-		d->best = NULL;
-	path_free(&s->rib, p);
-	if (dest_select(s, d) || mattered)
+	if (p->flags & PATH_F_BEST)
+		d->flags |= DEST_F_BEST;
+	if (link) {
+		*link = p->next;
+		path_free(&s->rib, p);
+	} else {
+		held_clear(&s->rib, d);
+	}
+	struct best_was was = best_was(d);
+	bool selected = dest_select(s, d);
+	best_check(d, was);
+	if (selected || mattered)
 		adjout_dest_changed(s, d);
 	rib_dest_maybe_free(&s->rib, d);
 	return true;
@@ -416,7 +614,7 @@ static const struct bgp_iattrs *import(struct bgp_peer *p, uint8_t fam, const st
 /* The path of a peer for d is gone (withdrawn, or denied and not kept). */
 static void drop_path(struct bgp_peer *p, uint8_t fam, struct rib_dest *d)
 {
-	struct rib_path *old = d ? *path_slot(d, p->slot, 0) : NULL;
+	struct rib_path **link, *old = d ? path_find(d, p->slot, 0, &link) : NULL;
 	if (!old)
 		return;
 	if (old->attrs && p->af[fam].pfx_accepted)
@@ -492,7 +690,7 @@ static void announce_section(struct bgp_peer *p, const struct bgp_nlri *n,
 				bgp_attr_unref(&s->rib.attrs, accepted);
 			continue;
 		}
-		struct rib_path *old = *path_slot(d, p->slot, 0);
+		struct rib_path **link, *old = path_find(d, p->slot, 0, &link);
 		if (!old)
 			p->af[fam].pfx_received++;
 		if (old && old->attrs && p->af[fam].pfx_accepted)
@@ -603,6 +801,7 @@ void rib_peer_up(struct bgp_peer *p)
 			af->pfx_received = af->pfx_accepted = 0;
 		af->pfx_sent = 0;
 		af->walking = af->negotiated;
+		af->walk_mode = WALK_INITIAL;
 		af->walk_started = false;
 		af->max_prefix_warned = false;
 		af->max_prefix_over = false;
@@ -619,17 +818,11 @@ static void peer_down_walk(struct bgp_peer *p, bool keep)
 	struct bgp_speaker *s = p->s;
 	adjout_peer_reset(p);
 	for (int f = 0; f < BGP_FAM_COUNT; f++) {
-		struct ptrie_iter it;
-		struct ptrie_node *n;
-		ptrie_iter_init(&it, &s->rib.trie[f]);
-		while ((n = ptrie_iter_next(&it))) {
-			struct rib_dest *d = dest_of(n);
-			const struct bgp_iattrs **cell = rib_adv_cell(d, p->slot);
-			if (cell && *cell) {
-				bgp_attr_unref(&s->rib.attrs, *cell);
-				*cell = NULL;
-			}
-			struct rib_path *path = *path_slot(d, p->slot, 0);
+		struct ipool *pool = &s->rib.dests[f];
+		for (uint32_t i = ipool_next(pool, 0); i != IPOOL_NONE; i = ipool_next(pool, i + 1)) {
+			struct rib_dest *d = ipool_at(pool, i);
+			rib_adv_set(&s->rib, d, p->slot, false);
+			struct rib_path **link, *path = path_find(d, p->slot, 0, &link);
 			if (keep && path && (p->gr_afs & (1u << f))) {
 				path->flags |= PATH_F_STALE;
 				continue;
@@ -657,12 +850,10 @@ void rib_flush_stale(struct bgp_peer *p, uint8_t fam)
 	for (int f = 0; f < BGP_FAM_COUNT; f++) {
 		if (fam != BGP_FAM_COUNT && f != fam)
 			continue;
-		struct ptrie_iter it;
-		struct ptrie_node *n;
-		ptrie_iter_init(&it, &s->rib.trie[f]);
-		while ((n = ptrie_iter_next(&it))) {
-			struct rib_dest *d = dest_of(n);
-			struct rib_path *path = *path_slot(d, p->slot, 0);
+		struct ipool *pool = &s->rib.dests[f];
+		for (uint32_t i = ipool_next(pool, 0); i != IPOOL_NONE; i = ipool_next(pool, i + 1)) {
+			struct rib_dest *d = ipool_at(pool, i);
+			struct rib_path **link, *path = path_find(d, p->slot, 0, &link);
 			if (path && (path->flags & PATH_F_STALE))
 				drop_path(p, (uint8_t)f, d);
 		}
@@ -698,12 +889,10 @@ void rib_soft_in(struct bgp_peer *p)
 {
 	struct bgp_speaker *s = p->s;
 	for (int f = 0; f < BGP_FAM_COUNT; f++) {
-		struct ptrie_iter it;
-		struct ptrie_node *n;
-		ptrie_iter_init(&it, &s->rib.trie[f]);
-		while ((n = ptrie_iter_next(&it))) {
-			struct rib_dest *d = dest_of(n);
-			struct rib_path *path = *path_slot(d, p->slot, 0);
+		struct ipool *pool = &s->rib.dests[f];
+		for (uint32_t i = ipool_next(pool, 0); i != IPOOL_NONE; i = ipool_next(pool, i + 1)) {
+			struct rib_dest *d = ipool_at(pool, i);
+			struct rib_path **link, *path = path_find(d, p->slot, 0, &link);
 			if (!path || !rib_path_raw(path))
 				continue;
 			struct prefix pfx;
@@ -731,14 +920,13 @@ size_t bgp_peer_routes(const struct bgp_peer *p, uint8_t fam, bool raw, bgp_rout
 	if (fam >= BGP_FAM_COUNT)
 		return 0;
 	const struct bgp_speaker *s = p->s;
-	struct ptrie_iter it;
-	struct ptrie_node *n;
-	size_t count = 0;
-	ptrie_iter_init(&it, (struct ptrie *)&s->rib.trie[fam]);
-	while ((n = ptrie_iter_next(&it))) {
-		const struct rib_dest *d = dest_of(n);
+	size_t count = 0, n = 0;
+	/* In prefix order: the Route Servers of azlab feed on this. */
+	struct rib_dest **v = rib_sorted(&s->rib, fam, &n);
+	for (size_t k = 0; k < n; k++) {
+		const struct rib_dest *d = v[k];
 		const struct rib_path *path = NULL;
-		for (const struct rib_path *x = d->paths; x && !path; x = x->next)
+		for (const struct rib_path *x = rib_paths(d); x && !path; x = x->next)
 			if (x->slot == p->slot)
 				path = x;
 		if (!path)
@@ -753,6 +941,7 @@ size_t bgp_peer_routes(const struct bgp_peer *p, uint8_t fam, bool raw, bgp_rout
 		fn(ctx, &pfx, &a, path->attrs != NULL);
 		count++;
 	}
+	free(v);
 	return count;
 }
 

@@ -114,11 +114,10 @@ static void summary_family(const struct bgp_speaker *s, uint8_t fam, bool json, 
 			count++;
 			failed += !peers[i]->est;
 		}
-	const struct ptrie *t = &s->rib.trie[fam];
-	size_t rib_count = ptrie_count(t) + t->glue;
-	/* Destinations and the trie's glue nodes (not its lookup accelerator). */
-	size_t rib_mem = ptrie_count(t) * (sizeof(struct rib_dest) + (fam == BGP_FAM_IPV6 ? 12 : 0)) +
-			 t->glue * sizeof(struct ptrie_node);
+	/* Destinations, their pool and hash table (FRR counts its nodes). */
+	size_t rib_count = rib_dest_count(&s->rib, fam);
+	size_t rib_mem = ipool_bytes(&s->rib.dests[fam]) +
+			 (s->rib.index[fam].buckets ? (s->rib.index[fam].mask + 1) * sizeof(uint32_t) : 0);
 	size_t peer_mem = count * sizeof(struct bgp_peer);
 	bgp_fmt_ipv4(s->cfg.router_id, rid, sizeof(rid));
 	if (json) {

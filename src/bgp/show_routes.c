@@ -33,11 +33,12 @@ static const char *best_reason(const struct bgp_speaker *s, const struct rib_des
 	static const struct bgp_decision_opts opts = { 0 };
 	uint8_t rule = 0xff;
 	struct bgp_cand best, c;
-	if (!d->best || !d->best->attrs)
+	const struct rib_path *b = rib_best(d);
+	if (!b || !b->attrs)
 		return "";
-	rib_path_cand(s, d->family, d->best, &best);
-	for (const struct rib_path *p = d->paths; p; p = p->next) {
-		if (p == d->best || !p->attrs)
+	rib_path_cand(s, d->family, b, &best);
+	for (const struct rib_path *p = rib_paths(d); p; p = p->next) {
+		if (p == b || !p->attrs)
 			continue;
 		rib_path_cand(s, d->family, p, &c);
 		bgp_cand_cmp(&best, &c, &opts, &rule);
@@ -50,7 +51,7 @@ static const char *best_reason(const struct bgp_speaker *s, const struct rib_des
 static uint64_t dest_version(const struct rib_dest *d)
 {
 	uint64_t v = 0;
-	for (const struct rib_path *p = d->paths; p; p = p->next)
+	for (const struct rib_path *p = rib_paths(d); p; p = p->next)
 		if (p->attrs && p->seq > v)
 			v = p->seq;
 	return v;
@@ -59,7 +60,7 @@ static uint64_t dest_version(const struct rib_dest *d)
 static unsigned dest_paths(const struct rib_dest *d)
 {
 	unsigned n = 0;
-	for (const struct rib_path *p = d->paths; p; p = p->next)
+	for (const struct rib_path *p = rib_paths(d); p; p = p->next)
 		n += p->attrs != NULL;
 	return n;
 }
@@ -318,12 +319,10 @@ static struct json_object *table_json_head(const struct bgp_speaker *s)
 
 static unsigned total_paths(const struct bgp_speaker *s, uint8_t fam)
 {
-	struct ptrie_iter it;
-	struct ptrie_node *n;
 	unsigned total = 0;
-	ptrie_iter_init(&it, &s->rib.trie[fam]);
-	while ((n = ptrie_iter_next(&it)))
-		total += dest_paths(dest_of(n));
+	const struct ipool *pool = &s->rib.dests[fam];
+	for (uint32_t i = ipool_next(pool, 0); i != IPOOL_NONE; i = ipool_next(pool, i + 1))
+		total += dest_paths(ipool_at(pool, i));
 	return total;
 }
 
@@ -333,17 +332,16 @@ static void show_table(const struct bgp_speaker *s, uint8_t fam, uint32_t slot, 
 {
 	struct json_object *top = json ? table_json_head(s) : NULL;
 	struct json_object *routes = json ? json_object_new_object() : NULL;
-	struct ptrie_iter it;
-	struct ptrie_node *n;
 	unsigned n_routes = 0, n_paths = 0;
-	ptrie_iter_init(&it, &s->rib.trie[fam]);
-	while ((n = ptrie_iter_next(&it))) {
-		const struct rib_dest *d = dest_of(n);
+	size_t nd = 0;
+	struct rib_dest **v = rib_sorted(&s->rib, fam, &nd);
+	for (size_t k = 0; k < nd; k++) {
+		const struct rib_dest *d = v[k];
 		struct prefix pfx;
 		rib_dest_prefix(d, &pfx);
 		bool first = true;
 		struct json_object *arr = NULL;
-		for (const struct rib_path *p = d->paths; p; p = p->next) {
+		for (const struct rib_path *p = rib_paths(d); p; p = p->next) {
 			if (!p->attrs || (slot != 0xffff && p->slot != slot))
 				continue;
 			n_paths++;
@@ -372,6 +370,7 @@ static void show_table(const struct bgp_speaker *s, uint8_t fam, uint32_t slot, 
 			json_object_object_add(routes, prefix_fmt(&pfx, buf, sizeof(buf)), arr);
 		}
 	}
+	free(v);
 	if (json) {
 		json_object_object_add(top, "routes", routes);
 		show_json_out(top, out);
@@ -391,11 +390,11 @@ static void detail_text(const struct bgp_speaker *s, const struct rib_dest *d,
 {
 	char buf[PREFIX_STRLEN], addr[INET6_ADDRSTRLEN], rid[INET_ADDRSTRLEN];
 	unsigned n = 0, best_at = 0;
-	for (const struct rib_path *p = d->paths; p; p = p->next) {
+	for (const struct rib_path *p = rib_paths(d); p; p = p->next) {
 		if (!p->attrs)
 			continue;
 		n++;
-		if (p == d->best)
+		if (p->flags & PATH_F_BEST)
 			best_at = n;
 	}
 	strbuf_printf(out, "BGP routing table entry for %s, version %llu\n",
@@ -415,9 +414,9 @@ static void detail_text(const struct bgp_speaker *s, const struct rib_dest *d,
 	}
 	strbuf_puts(out, any ? "\n" : "  Not advertised to any peer\n");
 	bool has_mp = false;
-	for (const struct rib_path *p = d->paths; p; p = p->next)
+	for (const struct rib_path *p = rib_paths(d); p; p = p->next)
 		has_mp |= p->attrs && (p->flags & PATH_F_MULTIPATH);
-	for (const struct rib_path *p = d->paths; p; p = p->next) {
+	for (const struct rib_path *p = rib_paths(d); p; p = p->next) {
 		if (!p->attrs)
 			continue;
 		struct bgp_attrs a;
@@ -594,10 +593,10 @@ static void detail_json(const struct bgp_speaker *s, const struct rib_dest *d,
 	if (adv)
 		json_object_object_add(o, "advertisedTo", adv);
 	bool has_mp = false;
-	for (const struct rib_path *p = d->paths; p; p = p->next)
+	for (const struct rib_path *p = rib_paths(d); p; p = p->next)
 		has_mp |= p->attrs && (p->flags & PATH_F_MULTIPATH);
 	struct json_object *paths = json_object_new_array();
-	for (const struct rib_path *p = d->paths; p; p = p->next)
+	for (const struct rib_path *p = rib_paths(d); p; p = p->next)
 		if (p->attrs)
 			json_object_array_add(paths, path_json_detail(s, d, p, has_mp));
 	json_object_object_add(o, "paths", paths);
@@ -614,8 +613,12 @@ void bgp_show_routes(const struct bgp_speaker *s, uint8_t fam, const struct pref
 		show_table(s, fam, 0xffff, json, out);
 		return;
 	}
-	struct ptrie_node *n = ptrie_lookup(&s->rib.trie[fam], p);
-	const struct rib_dest *d = n ? dest_of(n) : NULL;
+	if (p->family != (fam == BGP_FAM_IPV6 ? AF_INET6 : AF_INET)) {
+		strbuf_puts(out, json ? "{\n}\n" : "% Network not in table\n");
+		return;
+	}
+	/* A lookup changes nothing: the cast is for rib_dest_get's other use. */
+	const struct rib_dest *d = rib_dest_get((struct bgp_rib *)&s->rib, p, false);
 	if (!d || !dest_paths(d)) {
 		strbuf_puts(out, json ? "{\n}\n" : "% Network not in table\n");
 		return;
@@ -707,20 +710,19 @@ static void show_adj(const struct bgp_speaker *s, const struct bgp_peer *peer, u
 		     bool advertised, bool json, struct strbuf *out)
 {
 	struct json_object *routes = json ? json_object_new_object() : NULL;
-	struct ptrie_iter it;
-	struct ptrie_node *n;
 	unsigned count = 0;
-	ptrie_iter_init(&it, &s->rib.trie[fam]);
-	while ((n = ptrie_iter_next(&it))) {
-		const struct rib_dest *d = dest_of(n);
+	size_t nd = 0;
+	struct rib_dest **v = rib_sorted(&s->rib, fam, &nd);
+	for (size_t k = 0; k < nd; k++) {
+		const struct rib_dest *d = v[k];
 		const struct bgp_iattrs *ia = NULL;
 		uint32_t weight = peer->cfg.af[fam].weight;
 		if (advertised) {
-			ia = rib_adv(d, peer->slot);
-			if (ia && d->best)
-				weight = d->best->weight;
+			ia = adjout_advertised(peer, d);
+			if (ia)
+				weight = rib_best(d)->weight;
 		} else {
-			for (const struct rib_path *p = d->paths; p && !ia; p = p->next)
+			for (const struct rib_path *p = rib_paths(d); p && !ia; p = p->next)
 				if (p->slot == peer->slot && rib_path_raw(p))
 					ia = rib_path_raw(p);
 		}
@@ -749,8 +751,11 @@ static void show_adj(const struct bgp_speaker *s, const struct bgp_peer *peer, u
 				table_header(s, out);
 			row_text(out, "*> ", &pfx, nh_shown(&nh), &a, weight, path);
 		}
+		if (advertised) /* computed for this show: its reference goes */
+			bgp_attr_unref((struct bgp_attr_table *)&s->rib.attrs, ia);
 		count++;
 	}
+	free(v);
 	if (json) {
 		struct json_object *o = count ? adj_json_head(s) : json_object_new_object();
 		json_object_object_add(o, advertised ? "advertisedRoutes" : "receivedRoutes", routes);

@@ -429,7 +429,7 @@ void bgp_peer_soft_in(struct bgp_peer *p)
 void bgp_peer_soft_out(struct bgp_peer *p)
 {
 	if (p->est)
-		adjout_resync(p);
+		adjout_resync(p, WALK_RESYNC);
 }
 
 void bgp_speaker_clear(struct bgp_speaker *s, struct bgp_peer *one, bool soft, bool in, bool out)

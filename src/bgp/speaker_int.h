@@ -9,7 +9,7 @@
 #include "attr_intern.h"
 #include "decision.h"
 #include "fsm.h"
-#include "lib/ptrie.h"
+#include "lib/ipool.h"
 #include "lib/slab.h"
 #include "msg.h"
 #include "policy/policy.h"
@@ -49,17 +49,25 @@ struct bgp_peer_stats {
 	unsigned established, dropped;
 };
 
+/* The walks of the table that send to one peer. */
+enum adjout_walk {
+	WALK_INITIAL, /* a new session: what was not sent yet */
+	WALK_RESYNC,  /* outbound settings changed: everything again */
+	WALK_OWN,     /* the echo changed: the routes learned from the peer */
+	WALK_REFRESH, /* route refresh: what was sent, again */
+};
+
 /* A family's route exchange with one peer. */
 struct bgp_peer_af {
 	bool negotiated;       /* both sides announced the family */
 	bool eor_received, eor_sent;
 	bool walking;          /* the table is being sent by a walk */
-	bool refreshing;       /* ...as a route refresh (else the initial table) */
+	uint8_t walk_mode;     /* ...which one: enum adjout_walk */
 	bool walk_started;
 	/* Routes learned from this peer are advertised back to it: it shares its
 	 * outbound settings with another established peer (see adjout_groups). */
 	bool echo;
-	struct prefix walk_next; /* where the initial walk resumes */
+	uint32_t walk_next;    /* the pool index where the walk resumes */
 	uint32_t pfx_received; /* paths held from the peer */
 	uint32_t pfx_accepted; /* of those, accepted by inbound policy */
 	uint32_t pfx_sent;     /* prefixes in the Adj-RIB-Out */
@@ -105,7 +113,8 @@ struct bgp_peer {
 	bool removed;
 };
 
-/* 32 bytes: a full table holds a million of them. */
+/* 32 bytes: a full table holds a million of them, most inside their
+ * destination (see struct rib_dest). */
 struct rib_path {
 	struct rib_path *next;
 	const struct bgp_iattrs *attrs; /* after inbound policy; NULL when denied */
@@ -127,66 +136,119 @@ struct rib_path_raw {
 #define PATH_F_MULTIPATH 0x02
 #define PATH_F_STALE 0x04 /* kept for a restarting peer (graceful restart) */
 #define PATH_F_RAW 0x08   /* a struct rib_path_raw */
+#define PATH_F_HELD 0x10  /* the path inside a destination holds one */
 
 static inline const struct bgp_iattrs *rib_path_raw(const struct rib_path *p)
 {
 	return (p->flags & PATH_F_RAW) ? ((const struct rib_path_raw *)p)->raw : NULL;
 }
 
-/* The Adj-RIB-Out of a destination holds, per peer slot, what was sent. Up to
- * RIB_ADV_INLINE peers (slots 1..) fit in the destination itself; past that,
- * an array of adv_cap slots from a pool. */
-#define RIB_ADV_INLINE 2
+/* The Adj-RIB-Out of a destination is one bit per peer slot: whether a route
+ * for it was sent to that peer (and not withdrawn since). What was sent is
+ * not kept: it is what the export of the best path gives, computed again
+ * when needed (BIRD keeps the same state). Slots 1..63 fit in the
+ * destination itself; past that, an array of rib_adv_words() words from a
+ * pool. */
+#define RIB_ADV_INLINE_BITS 64
 
+/* A destination: one prefix of the Loc-RIB, 56 octets for IPv4 (68 + 4 of
+ * padding for IPv6), from a pool of its family (struct ipool: named by
+ * index), found through the family's hash table (struct rib_index). Its
+ * first path is held inside it; the others, and soft-reconfiguration paths,
+ * are a list from first.next. Iterate with rib_paths(). */
 struct rib_dest {
-	struct rib_path *paths;
-	struct rib_path *best;
+	struct rib_path first;          /* a path when flags has PATH_F_HELD */
 	union {
-		const struct bgp_iattrs *inl[RIB_ADV_INLINE]; /* adv_cap 0: slots 1.. */
-		const struct bgp_iattrs **ext;                /* adv_cap > 0 */
+		uint64_t inl;  /* adv_log 0: bit s for slot s */
+		uint64_t *ext; /* adv_log > 0: 1 << adv_log words */
 	} adv;
-	struct rib_dest *dirty_next;
-	uint16_t adv_cap;               /* 0: inline */
+	uint32_t hnext;                 /* next in the hash chain: index + 1, 0 none */
+	uint32_t self;                  /* its index in the pool */
 	uint8_t family;                 /* enum bgp_family */
 	uint8_t flags;
-	struct ptrie_node node;         /* last: an IPv6 dest has 16 more octets */
+	uint8_t len;                    /* prefix length */
+	uint8_t adv_log;
+	uint32_t key[];                 /* the prefix, host order: 1 or 4 words */
 };
 
+/* The size of a destination of a family in its pool. */
+#define RIB_DEST_SIZE(words) (offsetof(struct rib_dest, key) + 4 * (words))
+_Static_assert(sizeof(struct rib_path) == 32, "a path is 32 octets");
+_Static_assert(RIB_DEST_SIZE(1) == 56, "an IPv4 destination is 56 octets");
+
+/* The words of d's Adj-RIB-Out array, 0 when the bits are inline. */
+static inline unsigned rib_adv_words(const struct rib_dest *d)
+{
+	return d->adv_log ? 1u << d->adv_log : 0;
+}
+
+/* The paths of d: `for (p = rib_paths(d); p; p = p->next)`. */
+static inline struct rib_path *rib_paths(const struct rib_dest *d)
+{
+	return (d->first.flags & PATH_F_HELD) ? (struct rib_path *)&d->first : d->first.next;
+}
+
+/* The best path of d, or NULL. */
+static inline struct rib_path *rib_best(const struct rib_dest *d)
+{
+	for (struct rib_path *p = rib_paths(d); p; p = p->next)
+		if (p->flags & PATH_F_BEST)
+			return p;
+	return NULL;
+}
+
 #define DEST_F_DIRTY 0x01
+/* The best path, or its attributes or weight, changed since the destination
+ * was last exported: peers may need an update. */
+#define DEST_F_BEST 0x02
 
-/* One past the highest slot d's Adj-RIB-Out can hold now. */
-static inline unsigned rib_adv_end(const struct rib_dest *d)
+/* Whether a route for d was sent to the peer of slot. */
+static inline bool rib_adv(const struct rib_dest *d, unsigned slot)
 {
-	return d->adv_cap ? d->adv_cap : RIB_ADV_INLINE + 1;
+	if (d->adv_log)
+		return slot / 64 < rib_adv_words(d) && (d->adv.ext[slot / 64] >> (slot % 64) & 1);
+	return slot < 64 && (d->adv.inl >> slot & 1);
 }
 
-/* What was sent to the peer of slot for d, or NULL. */
-static inline const struct bgp_iattrs *rib_adv(const struct rib_dest *d, unsigned slot)
+/* Whether a route for d was sent to any peer. */
+static inline bool rib_adv_any(const struct rib_dest *d)
 {
-	if (d->adv_cap)
-		return slot < d->adv_cap ? d->adv.ext[slot] : NULL;
-	return slot >= 1 && slot <= RIB_ADV_INLINE ? d->adv.inl[slot - 1] : NULL;
+	if (!d->adv_log)
+		return d->adv.inl != 0;
+	for (unsigned i = 0; i < rib_adv_words(d); i++)
+		if (d->adv.ext[i])
+			return true;
+	return false;
 }
 
-/* The cell of slot (NULL when there is no room: see rib_adv_room). */
-static inline const struct bgp_iattrs **rib_adv_cell(struct rib_dest *d, unsigned slot)
-{
-	if (d->adv_cap)
-		return slot < d->adv_cap ? &d->adv.ext[slot] : NULL;
-	return slot >= 1 && slot <= RIB_ADV_INLINE ? &d->adv.inl[slot - 1] : NULL;
-}
-
-/* Adj-RIB-Out arrays come in sizes of 2, 4, 8 and 16 slots from pools;
+/* Adj-RIB-Out arrays come in sizes of 2, 4, 8 and 16 words from pools;
  * larger ones from malloc. */
 #define RIB_ADV_POOLS 4
 
+/* The destinations of a family by prefix: chained hashing through
+ * rib_dest.hnext, a power of two of buckets, as many as destinations or
+ * more. Order comes from sorting (rib_sorted) when a show needs it. */
+struct rib_index {
+	uint32_t *buckets;              /* index + 1 of the chain's head, 0 none */
+	uint32_t mask;                  /* buckets - 1 */
+};
+
 struct bgp_rib {
-	struct ptrie trie[BGP_FAM_COUNT];
-	struct slab dest_pool[BGP_FAM_COUNT];
+	struct ipool dests[BGP_FAM_COUNT];
+	struct rib_index index[BGP_FAM_COUNT];
 	struct slab path_pool, path_raw_pool;
 	struct slab adv_pool[RIB_ADV_POOLS];
 	struct bgp_attr_table attrs;
-	struct rib_dest *dirty_head, *dirty_tail;
+	/* Changed destinations waiting for adjout_run: one bit per pool index
+	 * of each family (as DEST_F_DIRTY on the destination, which is not
+	 * freed while set), taken in index order from a cursor that wraps
+	 * around, the families in turn. Bounded by the pools, whatever the
+	 * backlog. */
+	uint64_t *dirty[BGP_FAM_COUNT];
+	uint32_t dirty_words[BGP_FAM_COUNT];
+	uint32_t dirty_at[BGP_FAM_COUNT];
+	uint8_t dirty_fam;
+	size_t n_dirty;
 	struct loop_task task;          /* processes dirty dests */
 	uint32_t seq;
 };
@@ -211,11 +273,6 @@ struct bgp_speaker {
 	struct bgp_peer *graveyard;     /* removed peers, freed by reap_task */
 	struct loop_task reap_task;
 };
-
-static inline struct rib_dest *dest_of(struct ptrie_node *n)
-{
-	return (struct rib_dest *)((char *)n - offsetof(struct rib_dest, node));
-}
 
 static inline uint8_t family_of_afi(uint16_t afi)
 {
@@ -254,10 +311,24 @@ bool rib_init(struct bgp_rib *r, struct bgp_speaker *s);
 void rib_destroy(struct bgp_rib *r);
 void rib_update(struct bgp_peer *p, const struct bgp_update *u);
 struct rib_dest *rib_dest_get(struct bgp_rib *r, const struct prefix *p, bool create);
+/* Destinations of a family: the number, and the first live pool index at or
+ * after idx (IPOOL_NONE past the last), for walks in no particular order
+ * that may free the destination they are at. */
+static inline size_t rib_dest_count(const struct bgp_rib *r, uint8_t fam)
+{
+	return r->dests[fam].in_use;
+}
+static inline struct rib_dest *rib_dest_at(const struct bgp_rib *r, uint8_t fam, uint32_t idx)
+{
+	return ipool_at(&r->dests[fam], idx);
+}
+/* The destinations of a family in prefix order (as FRR shows them), in a
+ * new array of *n (NULL with *n 0 when empty or out of memory). */
+struct rib_dest **rib_sorted(const struct bgp_rib *r, uint8_t fam, size_t *n);
 void rib_dest_maybe_free(struct bgp_rib *r, struct rib_dest *d);
 void rib_dest_prefix(const struct rib_dest *d, struct prefix *out);
-/* Makes room in d's Adj-RIB-Out for slot (false when out of memory). */
-bool rib_adv_room(struct bgp_rib *r, struct rib_dest *d, uint16_t slot, uint16_t n_slots);
+/* Marks d as sent (or not) to the peer of slot; false when out of memory. */
+bool rib_adv_set(struct bgp_rib *r, struct rib_dest *d, uint16_t slot, bool on);
 void rib_peer_up(struct bgp_peer *p);
 void rib_peer_down(struct bgp_peer *p);
 /* The peer went down uncleanly and can restart gracefully: its paths stay,
@@ -279,7 +350,9 @@ void adjout_peer_reset(struct bgp_peer *p);
 void adjout_refresh(struct bgp_peer *p, uint8_t fam);
 void adjout_free_pending(struct bgp_peer *p);
 void adjout_peer_init(struct bgp_peer *p);
-void adjout_resync(struct bgp_peer *p);
+void adjout_resync(struct bgp_peer *p, enum adjout_walk mode);
+/* What the peer was sent for d, computed again (a reference), or NULL. */
+const struct bgp_iattrs *adjout_advertised(const struct bgp_peer *p, const struct rib_dest *d);
 void adjout_send_refresh_marker(struct bgp_peer *p, uint8_t fam, uint8_t subtype);
 /* The settings that shape what goes out to a peer in a family are equal. */
 bool adjout_af_cfg_same(const struct bgp_peer_af_cfg *a, const struct bgp_peer_af_cfg *b);
