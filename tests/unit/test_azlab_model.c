@@ -394,6 +394,65 @@ static void test_route_server_accepts(void **state)
 	world_close(&w);
 }
 
+/* The paths of prefix in l (instance 0 only when inst), as "A B|C D". */
+static void paths_of(const struct azlab_rlist *l, const char *prefix, bool inst0, char *out,
+		     size_t cap)
+{
+	struct azlab_pfx p;
+	char ab[128];
+	assert_true(azlab_pfx_parse(prefix, &p));
+	out[0] = '\0';
+	for (size_t i = 0; i < l->n; i++) {
+		if (!azlab_pfx_eq(l->v[i].prefix, p) || (inst0 && l->v[i].instance != 0))
+			continue;
+		azlab_aspath_fmt(l->v[i].as_path, l->v[i].n_as, ab, sizeof ab);
+		size_t used = strlen(out);
+		snprintf(out + used, cap - used, "%s%s", used ? "|" : "", ab);
+	}
+}
+
+/* R-D5, R-D4: two NVAs sending one prefix; the Route Server sends one path
+ * per prefix and instance: each NVA the other's, never its own; with
+ * branch-to-branch the gateway gets one path too, the better one (shorter,
+ * then the lower NVA address), and the site behind the circuit one. */
+static void test_route_server_one_path_per_prefix(void **state)
+{
+	(void)state;
+	struct world w;
+	open_world(&w, &(struct knobs){ 0 });
+	world_adv(&w, "nva1", "rs", "10.70.0.0/16", "65001", false);
+	world_adv(&w, "nva2", "rs", "10.70.0.0/16", "65002", false);
+	world_adv(&w, "nva1", "rs", "10.71.0.0/16", "65001 65001 65001", false);
+	world_adv(&w, "nva2", "rs", "10.71.0.0/16", "65002", false);
+	world_build(&w);
+	static const struct {
+		int list; /* 0, 1: to connection n1, n2; 2: gateway gw-hub to the MSEE; 3: to site dc */
+		const char *prefix, *paths;
+	} rows[] = {
+		{ 0, "10.70.0.0/16", "65515 65002" },             /* R-D4: not back to n1 */
+		{ 1, "10.70.0.0/16", "65515 65001" },
+		{ 0, "10.71.0.0/16", "65515 65002" },
+		{ 1, "10.71.0.0/16", "65515 65001 65001 65001" }, /* the only other path */
+		{ 2, "10.70.0.0/16", "65515 65001" },             /* tie: the lower address */
+		{ 2, "10.71.0.0/16", "65515 65002" },             /* R-D5: the prepended path loses */
+		{ 3, "10.70.0.0/16", "12076" },                   /* R-C3: one path to the site */
+		{ 3, "10.71.0.0/16", "12076" },
+	};
+	char got[256];
+	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+		const struct azlab_rlist *l =
+			rows[i].list < 2 ? azlab_model_rs_advertised(w.m, 0, rows[i].list) :
+			rows[i].list == 2 ? azlab_model_gateway_advertised(w.m, 0) :
+					    azlab_model_site_learned(w.m, 0);
+		paths_of(l, rows[i].prefix, rows[i].list < 2, got, sizeof got);
+		if (strcmp(got, rows[i].paths))
+			print_error("R-D5 row %zu: %s: got \"%s\", want \"%s\"\n", i, rows[i].prefix,
+				    got, rows[i].paths);
+		assert_string_equal(got, rows[i].paths);
+	}
+	world_close(&w);
+}
+
 /* R-D6: not equal to or longer than the VNet's ranges; supernets are fine */
 static void test_route_server_injection_limits(void **state)
 {
@@ -651,6 +710,7 @@ int main(void)
 		cmocka_unit_test(test_propagation),
 		cmocka_unit_test(test_route_server_advertises),
 		cmocka_unit_test(test_route_server_accepts),
+		cmocka_unit_test(test_route_server_one_path_per_prefix),
 		cmocka_unit_test(test_route_server_injection_limits),
 		cmocka_unit_test(test_hub_routing_preference),
 		cmocka_unit_test(test_forwarding_rules),
