@@ -692,8 +692,11 @@ struct azlab_fabric *azlab_fabric_build(const struct azlab_topo *t, const struct
 			if (c < 0)
 				continue;
 			msee_ns(n, t, c, ns, sizeof ns);
-			strbuf_printf(&fab, "link add g%zuc%zu type veth peer name g%zuc%zu netns %s\n", g,
-				      k, g, k, ns);
+			/* R-C7: MTU 1400 on both ends; the fabric fragments what is
+			 * larger, and drops it with DF set (its ICMP is dropped
+			 * too: the fabric never answers, R-A13) */
+			strbuf_printf(&fab, "link add g%zuc%zu mtu %u type veth peer name g%zuc%zu mtu %u netns %s\n",
+				      g, k, AZLAB_ER_MTU, g, k, AZLAB_ER_MTU, ns);
 			strbuf_printf(&fab, "addr add " ER_FABRIC_IP "/32 dev g%zuc%zu\n", g, k);
 			strbuf_printf(&fab, "link set g%zuc%zu up\n", g, k);
 			if (gws >= 0)
@@ -758,7 +761,8 @@ struct azlab_fabric *azlab_fabric_build(const struct azlab_topo *t, const struct
 			break;
 		}
 		struct strbuf m = STRBUF_INIT, c = STRBUF_INIT;
-		strbuf_printf(&m, "link add s%zu type veth peer name msee netns %s\n", s, ce);
+		strbuf_printf(&m, "link add s%zu mtu %u type veth peer name msee mtu %u netns %s\n", s,
+			      AZLAB_ER_MTU, AZLAB_ER_MTU, ce); /* R-C7 */
 		strbuf_printf(&m, "addr add " ER_FAR_IP "/32 dev s%zu\nlink set s%zu up\n", s, s);
 		uint32_t rip = site_router(st), lce, lmsee;
 		azlab_site_link((int)s, &lce, &lmsee);

@@ -417,6 +417,8 @@ static bool er_send(struct walker *w, int g, const struct azlab_eff_route *r, st
 	note(w, "gateway %s -> MSEE of %s (%s path %s)", t->gateways[g].name,
 	     t->circuits[b->circuit].name, azlab_pfx_fmt(b->prefix, pb), ab);
 	/* R-C7: gateway, MSEE and the far side show as one silent hop */
+	note(w, "ExpressRoute MTU %u: a larger packet is fragmented, or dropped with DF set (R-C7)",
+	     AZLAB_ER_MTU);
 	char node[64];
 	snprintf(node, sizeof node, "ExpressRoute %s", t->circuits[b->circuit].name);
 	add_hop(w, 0, true, node);
@@ -551,7 +553,8 @@ static bool site_send(struct walker *w, int si, struct pkt pk)
 	add_hop(w, s->router_ip, !s->has_router_ip, s->name);
 	char node[64];
 	snprintf(node, sizeof node, "ExpressRoute %s", t->circuits[b->circuit].name);
-	note(w, "MSEE of %s -> gateway %s", t->circuits[b->circuit].name, t->gateways[b->origin].name);
+	note(w, "MSEE of %s -> gateway %s; MTU %u: a larger packet is fragmented, or dropped with DF set (R-C7)",
+	     t->circuits[b->circuit].name, t->gateways[b->origin].name, AZLAB_ER_MTU);
 	add_hop(w, 0, true, node); /* R-C7 */
 	const struct azlab_er_gateway *h = &t->gateways[b->origin];
 	int v = h->vnet, sub;

@@ -711,6 +711,8 @@ static void test_forwarding_rules(void **state)
 	assert_int_equal(r.request.n_hops, 3);
 	assert_string_equal(r.request.hops[0].addr, "192.168.0.1");
 	assert_string_equal(r.request.hops[1].addr, "*"); /* R-C7 */
+	/* R-C7: the ER hop says what happens to packets over 1400 bytes */
+	assert_non_null(strstr(r.request.hops[1].why, "MTU 1400: a larger packet is fragmented, or dropped with DF set (R-C7)"));
 	assert_string_equal(r.request.hops[2].addr, "10.10.0.4");
 	/* the spoke has no route back to the site (no remote gateway, no UDR) */
 	assert_false(r.ok);
