@@ -12,16 +12,8 @@
 # only (77 otherwise).
 set -u
 AZLAB=$1 NVAD=$2 FILE=$3 SRC=$4 DST=$5
-PASSED=0
-FAILED=0
-ok() { PASSED=$((PASSED + 1)); printf 'ok - %s\n' "$*"; }
-notok() { FAILED=$((FAILED + 1)); printf 'not ok - %s\n' "$*"; }
-skip() { echo "1..0 # SKIP $*"; exit 77; }
-[ "$(id -u)" = 0 ] || skip "needs root for network namespaces"
-for tool in nft iptables ip ping; do
-	command -v $tool >/dev/null || skip "$tool not installed (./run deps)"
-done
-[ -x "$NVAD" ] || skip "no nvad at $NVAD"
+. "$(dirname "$0")/tap.sh"
+needs_root_and nft iptables ip ping
 
 NAME=azlm$$
 az() { "$AZLAB" --name "$NAME" "$@"; }
@@ -72,5 +64,4 @@ n=$(frags)
 az down >/dev/null 2>&1 && ok "azlab down" || notok "azlab down"
 left=$(ip netns list | awk '{print $1}' | grep -c "^azl-$NAME-")
 [ "$left" = 0 ] && ok "no namespace left" || notok "$left namespaces left"
-echo "$PASSED passed, $FAILED failed"
-[ "$FAILED" -eq 0 ]
+finish
