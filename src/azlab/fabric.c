@@ -464,14 +464,29 @@ static bool build_fabric_nft(struct azlab_fabric *f, char *err, size_t cap)
 	 * consumer's table by pa<p> and come back by pb<p>, in a conntrack zone
 	 * of their own, where the PE address becomes the backend's and the
 	 * source one of the PLS NAT addresses; the backend's reply to that
-	 * address takes pb<p> back to pa<p>, where conntrack undoes both. */
+	 * address takes pb<p> back to pa<p>, where conntrack undoes both.
+	 * R-E5: the NATed flow (the entry made at pb<p>) takes an idle
+	 * timeout of 300 s, a conntrack timeout policy for TCP established
+	 * and UDP (the kernel's defaults: 5 days, 30 s/120 s), set on the new
+	 * entry just after conntrack made it (priority -199: the zone already
+	 * took the template slot before it). */
 	bool nat = false;
 	for (size_t p = 0; p < t->n_pes; p++)
 		if (pls_backend(t, t->pes[p].pls) >= 0 && t->pls[t->pes[p].pls].n_nat_ips)
 			nat = true;
 	if (nat) {
-		strbuf_puts(&b, "table ip azlabnat {\n"
-				" chain raw { type filter hook prerouting priority -300;\n");
+		strbuf_printf(&b, "table ip azlabnat {\n"
+				  " ct timeout pl-idle-tcp { protocol tcp; l3proto ip; policy = { established: %u }; }\n"
+				  " ct timeout pl-idle-udp { protocol udp; l3proto ip; policy = { unreplied: %u, replied: %u }; }\n"
+				  " chain idle { type filter hook prerouting priority -199;\n",
+			      AZLAB_PL_IDLE_S, AZLAB_PL_IDLE_S, AZLAB_PL_IDLE_S);
+		for (size_t p = 0; p < t->n_pes; p++)
+			if (pls_backend(t, t->pes[p].pls) >= 0 && t->pls[t->pes[p].pls].n_nat_ips)
+				strbuf_printf(&b,
+					      "  iifname \"pb%zu\" meta l4proto tcp ct timeout set \"pl-idle-tcp\"\n"
+					      "  iifname \"pb%zu\" meta l4proto udp ct timeout set \"pl-idle-udp\"\n",
+					      p, p);
+		strbuf_puts(&b, " }\n chain raw { type filter hook prerouting priority -300;\n");
 		for (size_t p = 0; p < t->n_pes; p++)
 			if (pls_backend(t, t->pes[p].pls) >= 0 && t->pls[t->pes[p].pls].n_nat_ips)
 				strbuf_printf(&b,

@@ -327,9 +327,9 @@ static bool pe_receive(struct walker *w, int pei, struct pkt pk)
 		return fail(w, "Private Link Service %s has no backend or NAT address", pls->name);
 	int b = lb->backend_vms[0];
 	struct pkt inner = { pls->nat_ips[0], t->vms[b].ip };
-	note(w, "Private Link Service %s: source NAT to %s (R-E1), load balancer %s frontend %s -> backend %s",
+	note(w, "Private Link Service %s: source NAT to %s (R-E1), load balancer %s frontend %s -> backend %s; the flow expires after %u s idle (R-E5)",
 	     pls->name, azlab_ip_fmt(inner.src, ib), lb->name,
-	     azlab_ip_fmt(lb->frontend_ip, (char[AZLAB_IPSTR]){ 0 }), t->vms[b].name);
+	     azlab_ip_fmt(lb->frontend_ip, (char[AZLAB_IPSTR]){ 0 }), t->vms[b].name, AZLAB_PL_IDLE_S);
 	bool rec = w->record;
 	w->record = false; /* the provider side is hidden behind the endpoint */
 	bool ok = vm_receive(w, b, inner);
