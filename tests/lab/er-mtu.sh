@@ -15,13 +15,7 @@ AZLAB=$1 NVAD=$2 FILE=$3 SRC=$4 DST=$5
 . "$(dirname "$0")/tap.sh"
 needs_root_and nft iptables ip ping
 
-NAME=azlm$$
-az() { "$AZLAB" --name "$NAME" "$@"; }
-trap 'az down >/dev/null 2>&1' EXIT
-trap 'exit 1' INT TERM HUP
-az --nvad "$NVAD" up "$FILE" --timeout 40 >/tmp/azlab-mtu-$$.out 2>&1 && ok "azlab up $FILE" ||
-	{ notok "azlab up $FILE"; sed 's/^/# /' /tmp/azlab-mtu-$$.out; }
-rm -f /tmp/azlab-mtu-$$.out
+lab_up azlm "$FILE"
 
 # the ER links: g<gateway>c<connection> in the fabric and in the MSEEs
 links=0 wrong=
@@ -61,7 +55,5 @@ az exec "$SRC" -- ping -n -c 2 -W 2 -M dont -s 1472 "$DIP" >/dev/null 2>&1 &&
 n=$(frags)
 [ "${n:-0}" -ge 2 ] && ok "$DST received them in fragments ($n)" || notok "$DST received fragments (${n:-none})"
 
-az down >/dev/null 2>&1 && ok "azlab down" || notok "azlab down"
-left=$(ip netns list | awk '{print $1}' | grep -c "^azl-$NAME-")
-[ "$left" = 0 ] && ok "no namespace left" || notok "$left namespaces left"
+lab_down
 finish

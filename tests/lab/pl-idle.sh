@@ -16,13 +16,7 @@ AZLAB=$1 NVAD=$2 FILE=$3 SRC=$4 PE=$5 BACKEND=$6 OTHER=$7
 . "$(dirname "$0")/tap.sh"
 needs_root_and nft iptables ip python3
 
-NAME=azlp$$
-az() { "$AZLAB" --name "$NAME" "$@"; }
-trap 'az down >/dev/null 2>&1; kill $(jobs -p) 2>/dev/null' EXIT
-trap 'exit 1' INT TERM HUP
-az --nvad "$NVAD" up "$FILE" --timeout 40 >/tmp/azlab-pl-$$.out 2>&1 && ok "azlab up $FILE" ||
-	{ notok "azlab up $FILE"; sed 's/^/# /' /tmp/azlab-pl-$$.out; }
-rm -f /tmp/azlab-pl-$$.out
+lab_up azlp "$FILE"
 FAB=azl-$NAME-fabric
 BIP=$(az exec "$BACKEND" -- ip -4 -o addr show dev eth0 | awk '{print $4}' | cut -d/ -f1)
 
@@ -67,7 +61,5 @@ read -r tmo rsrc < <(flow udp 5006)
 [ -n "${tmo:-}" ] && [ "$tmo" -le 30 ] && ok "UDP $SRC -> $OTHER:5006 (no Private Link): the kernel's $tmo s" ||
 	notok "UDP $SRC -> $OTHER:5006: timeout ${tmo:-none} (want at most 30)"
 
-az down >/dev/null 2>&1 && ok "azlab down" || notok "azlab down"
-left=$(ip netns list | awk '{print $1}' | grep -c "^azl-$NAME-")
-[ "$left" = 0 ] && ok "no namespace left" || notok "$left namespaces left"
+lab_down
 finish
