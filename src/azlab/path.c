@@ -366,8 +366,8 @@ static bool deliver_in_vnet(struct walker *w, int vnet, struct pkt pk)
 	for (size_t i = 0; i < t->n_lbs; i++)
 		if (t->lbs[i].vnet == vnet && t->lbs[i].frontend_ip == pk.dst && t->lbs[i].n_backends) {
 			int b = t->lbs[i].backend_vms[0];
-			note(w, "load balancer %s sends the flow to %s (R-E4)", t->lbs[i].name,
-			     t->vms[b].name);
+			note(w, "load balancer %s sends the flow to %s (R-E4: HA ports, each flow to one backend whose probe answers, by its 5-tuple; the model follows the first)",
+			     t->lbs[i].name, t->vms[b].name);
 			pk.dst = t->vms[b].ip;
 			return vm_receive(w, b, pk);
 		}

@@ -77,6 +77,16 @@ static const struct vcase cases[] = {
 	{ "R-D1 no RouteServerSubnet", BASE
 	  "routeServers: [{ name: rs, virtualNetwork: spoke }]\n",
 	  "RouteServerSubnetMissing: Route Server rs needs a subnet named RouteServerSubnet in virtual network spoke" },
+	/* R-E4: Azure's limits on a health probe */
+	{ "R-E4 probe interval", BASE "virtualMachines: [{ name: w, subnet: hub/default, privateIPAddress: 10.0.0.4 }]\n"
+	  "loadBalancers: [{ name: lb, subnet: hub/default, frontendIPAddress: 10.0.0.10, backendPool: [w], probes: [{ name: p, protocol: Tcp, port: 80, intervalInSeconds: 4 }] }]\n",
+	  "t.yaml:6:107: error: InvalidProbeInterval: probe p of load balancer lb: intervalInSeconds must be at least 5 (R-E4)" },
+	{ "R-E4 probe count", BASE "virtualMachines: [{ name: w, subnet: hub/default, privateIPAddress: 10.0.0.4 }]\n"
+	  "loadBalancers: [{ name: lb, subnet: hub/default, frontendIPAddress: 10.0.0.10, backendPool: [w], probes: [{ name: p, protocol: Tcp, port: 80, numberOfProbes: 0 }] }]\n",
+	  "InvalidProbeCount: probe p of load balancer lb: numberOfProbes must be at least 1 (R-E4)" },
+	{ "R-E4 probe port", BASE "virtualMachines: [{ name: w, subnet: hub/default, privateIPAddress: 10.0.0.4 }]\n"
+	  "loadBalancers: [{ name: lb, subnet: hub/default, frontendIPAddress: 10.0.0.10, backendPool: [w], probes: [{ name: p, protocol: Tcp, port: 70000 }] }]\n",
+	  "InvalidProbePort: probe p of load balancer lb: port 70000 is not 1-65535" },
 	/* R-D2 */
 	{ "R-D2 nine peers", BASE
 	  "routeServers: [{ name: rs, virtualNetwork: hub, bgpConnections: [\n"
