@@ -295,6 +295,7 @@ bool azlab_fabric_check_names(const struct azlab_topo *t, const struct azlab_lab
 /* ---- the fabric ---- */
 
 #define TABLE_BASE 1000
+#define PROBE_TABLE 999 /* the health probes' routes (R-E4) */
 #define ER_FABRIC_IP "169.254.0.1" /* the fabric's end of every internal link */
 #define ER_FAR_IP "169.254.0.2"    /* an MSEE's or site router's end */
 #define PA_MAC "02:a1:00:00:%02zx:%02zx"
@@ -309,7 +310,7 @@ struct azlab_fabric {
 	char **table_text; /* per flat subnet: what is installed */
 	char **msee_text;  /* per circuit */
 	char **site_text;  /* per site */
-	char *nat_text;
+	char *lb_text;     /* table azlablb as installed */
 };
 
 static int table_of(const struct azlab_fabric *f, int vnet, int subnet)
@@ -412,9 +413,13 @@ static bool build_fabric_nft(struct azlab_fabric *f, char *err, size_t cap)
 	const struct azlab_topo *t = f->t;
 	struct strbuf b = STRBUF_INIT;
 	char ib[AZLAB_IPSTR], pb[AZLAB_PFXSTR];
+	/* the fabric answers nothing and sends nothing (R-A13), but for the
+	 * load balancers' health probes from 168.63.129.16 (R-E4) */
 	strbuf_puts(&b, "table ip azlab {\n"
-			" chain input { type filter hook input priority 0; policy drop; }\n"
-			" chain output { type filter hook output priority 0; policy drop; }\n"
+			" chain input { type filter hook input priority 0; policy drop;\n"
+			"  ip daddr " AZLAB_PROBE_SRC " meta l4proto tcp accept\n }\n"
+			" chain output { type filter hook output priority 0; policy drop;\n"
+			"  ip saddr " AZLAB_PROBE_SRC " meta l4proto tcp accept\n }\n"
 			" chain forward { type filter hook forward priority 0; policy accept;\n"
 			/* R-A14 */
 			"  ip daddr { 127.0.0.0/8, 169.254.0.0/16, 224.0.0.0/4, 255.255.255.255 } drop\n"
@@ -464,29 +469,37 @@ static bool build_fabric_nft(struct azlab_fabric *f, char *err, size_t cap)
 	 * consumer's table by pa<p> and come back by pb<p>, in a conntrack zone
 	 * of their own, where the PE address becomes the backend's and the
 	 * source one of the PLS NAT addresses; the backend's reply to that
-	 * address takes pb<p> back to pa<p>, where conntrack undoes both. */
+	 * address takes pb<p> back to pa<p>, where conntrack undoes both.
+	 * Which backend: the load balancer's rules (azlab_fabric_lb, R-E4).
+	 * R-E5: the NATed flow (the entry made at pb<p>) takes an idle
+	 * timeout of 300 s, a conntrack timeout policy for TCP established
+	 * and UDP (the kernel's defaults: 5 days, 30 s/120 s), set on the new
+	 * entry just after conntrack made it (priority -199: the zone already
+	 * took the template slot before it). */
 	bool nat = false;
 	for (size_t p = 0; p < t->n_pes; p++)
 		if (pls_backend(t, t->pes[p].pls) >= 0 && t->pls[t->pes[p].pls].n_nat_ips)
 			nat = true;
 	if (nat) {
-		strbuf_puts(&b, "table ip azlabnat {\n"
-				" chain raw { type filter hook prerouting priority -300;\n");
+		strbuf_printf(&b, "table ip azlabnat {\n"
+				  " ct timeout pl-idle-tcp { protocol tcp; l3proto ip; policy = { established: %u }; }\n"
+				  " ct timeout pl-idle-udp { protocol udp; l3proto ip; policy = { unreplied: %u, replied: %u }; }\n"
+				  " chain idle { type filter hook prerouting priority -199;\n",
+			      AZLAB_PL_IDLE_S, AZLAB_PL_IDLE_S, AZLAB_PL_IDLE_S);
+		for (size_t p = 0; p < t->n_pes; p++)
+			if (pls_backend(t, t->pes[p].pls) >= 0 && t->pls[t->pes[p].pls].n_nat_ips)
+				strbuf_printf(&b,
+					      "  iifname \"pb%zu\" meta l4proto tcp ct timeout set \"pl-idle-tcp\"\n"
+					      "  iifname \"pb%zu\" meta l4proto udp ct timeout set \"pl-idle-udp\"\n",
+					      p, p);
+		strbuf_puts(&b, " }\n chain raw { type filter hook prerouting priority -300;\n");
 		for (size_t p = 0; p < t->n_pes; p++)
 			if (pls_backend(t, t->pes[p].pls) >= 0 && t->pls[t->pes[p].pls].n_nat_ips)
 				strbuf_printf(&b,
 					      "  iifname \"pb%zu\" meta mark set %zu ct zone set %zu\n"
 					      "  iifname \"pa%zu\" ct zone set %zu\n",
 					      p, 0x100 + p, p + 1, p, p + 1);
-		strbuf_puts(&b, " }\n chain pre { type nat hook prerouting priority -100;\n");
-		for (size_t p = 0; p < t->n_pes; p++) {
-			int be = pls_backend(t, t->pes[p].pls);
-			if (be < 0 || !t->pls[t->pes[p].pls].n_nat_ips)
-				continue;
-			char b2[AZLAB_IPSTR];
-			strbuf_printf(&b, "  iifname \"pb%zu\" ip daddr %s dnat to %s\n", p,
-				      ipstr(t->pes[p].ip, ib), ipstr(t->vms[be].ip, b2));
-		}
+		/* the PE's address becomes a backend's in table azlablb (R-E4) */
 		strbuf_puts(&b, " }\n chain post { type nat hook postrouting priority 100;\n");
 		for (size_t p = 0; p < t->n_pes; p++) {
 			int be = pls_backend(t, t->pes[p].pls);
@@ -504,6 +517,95 @@ static bool build_fabric_nft(struct azlab_fabric *f, char *err, size_t cap)
 	}
 	const char *argv[] = { "nft", "-f", "-", NULL };
 	int rc = run_ns_checked(f->fabric, argv, strbuf_str(&b), err, cap, "the fabric's nftables");
+	strbuf_free(&b);
+	return rc == 0;
+}
+
+static bool changed(char **old, const struct strbuf *b);
+
+/* "dnat to" the backends of a load balancer that are up: by a hash of the
+ * 5-tuple for TCP and UDP (key "ip saddr . ip daddr . meta l4proto . th
+ * sport . th dport"), of the addresses for the rest; "drop" with none. */
+static void lb_target(struct strbuf *b, const struct azlab_topo *t, int lb, const bool *up,
+		      const char *key)
+{
+	const struct azlab_load_balancer *l = &t->lbs[lb];
+	char ib[AZLAB_IPSTR];
+	size_t n = 0;
+	for (size_t k = 0; k < l->n_backends; k++)
+		n += l->backend_vms[k] >= 0 && (!up || up[k]);
+	if (n == 0) {
+		strbuf_puts(b, "drop\n");
+		return;
+	}
+	if (n == 1) {
+		for (size_t k = 0; k < l->n_backends; k++)
+			if (l->backend_vms[k] >= 0 && (!up || up[k]))
+				strbuf_printf(b, "dnat to %s\n", ipstr(t->vms[l->backend_vms[k]].ip, ib));
+		return;
+	}
+	strbuf_printf(b, "dnat to jhash %s mod %zu map {", key, n);
+	size_t i = 0;
+	for (size_t k = 0; k < l->n_backends; k++)
+		if (l->backend_vms[k] >= 0 && (!up || up[k])) {
+			strbuf_printf(b, "%s %zu : %s", i ? "," : "", i,
+				      ipstr(t->vms[l->backend_vms[k]].ip, ib));
+			i++;
+		}
+	strbuf_puts(b, " }\n");
+}
+
+/* The rules that send one destination (with match, e.g. an iifname) to
+ * load balancer lb's backends (R-E4: HA ports, every TCP and UDP flow by its
+ * 5-tuple; other protocols by the addresses). */
+static void lb_dest(struct strbuf *b, const struct azlab_topo *t, int lb, const bool *up,
+		    const char *match, uint32_t dst)
+{
+	char ib[AZLAB_IPSTR];
+	ipstr(dst, ib);
+	strbuf_printf(b, "  %sip daddr %s meta l4proto { tcp, udp } ", match, ib);
+	lb_target(b, t, lb, up, "ip saddr . ip daddr . meta l4proto . th sport . th dport");
+	strbuf_printf(b, "  %sip daddr %s ", match, ib);
+	lb_target(b, t, lb, up, "ip saddr . ip daddr");
+}
+
+bool azlab_fabric_lb(struct azlab_fabric *f, bool *const *up, char *err, size_t cap)
+{
+	const struct azlab_topo *t = f->t;
+	struct strbuf b = STRBUF_INIT;
+	strbuf_puts(&b, "table ip azlablb\ndelete table ip azlablb\n"
+			"table ip azlablb {\n chain pre { type nat hook prerouting priority -100;\n");
+	for (size_t i = 0; i < t->n_lbs; i++) {
+		if (!t->lbs[i].n_backends)
+			continue;
+		const bool *u = up ? up[i] : NULL;
+		/* the frontend, for clients in the VNet and its peers */
+		lb_dest(&b, t, (int)i, u, "", t->lbs[i].frontend_ip);
+		/* each Private Endpoint of a Private Link Service on it, as it
+		 * comes back by its hairpin (R-E1) */
+		for (size_t p = 0; p < t->n_pes; p++) {
+			int pl = t->pes[p].pls;
+			if (pl < 0 || t->pls[pl].lb != (int)i || !t->pls[pl].n_nat_ips)
+				continue;
+			char m[32];
+			azlab_sfmt(m, sizeof m, "iifname \"pb%zu\" ", p);
+			lb_dest(&b, t, (int)i, u, m, t->pes[p].ip);
+		}
+	}
+	strbuf_puts(&b, " }\n}\n");
+	int rc = 0;
+	if (b.oom) {
+		azlab_sfmt(err, cap, "out of memory");
+		rc = -1;
+	} else if (changed(&f->lb_text, &b)) {
+		const char *argv[] = { "nft", "-f", "-", NULL };
+		rc = run_ns_checked(f->fabric, argv, strbuf_str(&b), err, cap,
+				    "the load balancers' nftables");
+		if (rc < 0) { /* try again next time */
+			free(f->lb_text);
+			f->lb_text = NULL;
+		}
+	}
 	strbuf_free(&b);
 	return rc == 0;
 }
@@ -692,8 +794,11 @@ struct azlab_fabric *azlab_fabric_build(const struct azlab_topo *t, const struct
 			if (c < 0)
 				continue;
 			msee_ns(n, t, c, ns, sizeof ns);
-			strbuf_printf(&fab, "link add g%zuc%zu type veth peer name g%zuc%zu netns %s\n", g,
-				      k, g, k, ns);
+			/* R-C7: MTU 1400 on both ends; the fabric fragments what is
+			 * larger, and drops it with DF set (its ICMP is dropped
+			 * too: the fabric never answers, R-A13) */
+			strbuf_printf(&fab, "link add g%zuc%zu mtu %u type veth peer name g%zuc%zu mtu %u netns %s\n",
+				      g, k, AZLAB_ER_MTU, g, k, AZLAB_ER_MTU, ns);
 			strbuf_printf(&fab, "addr add " ER_FABRIC_IP "/32 dev g%zuc%zu\n", g, k);
 			strbuf_printf(&fab, "link set g%zuc%zu up\n", g, k);
 			if (gws >= 0)
@@ -737,6 +842,23 @@ struct azlab_fabric *azlab_fabric_build(const struct azlab_topo *t, const struct
 		strbuf_printf(&fab, "rule add pref %u iif pb%zu lookup %d\n", pref++, p,
 			      table_of(f, pls->vnet, pls->subnet));
 	}
+	/* R-E4: the probes leave the fabric from 168.63.129.16 straight to
+	 * each backend's NIC (its own packets only: iif lo) */
+	bool probes = false;
+	for (size_t i = 0; i < t->n_lbs; i++)
+		for (size_t k = 0; k < t->lbs[i].n_backends; k++) {
+			int be = t->lbs[i].backend_vms[k];
+			if (be < 0)
+				continue;
+			char ib[AZLAB_IPSTR];
+			if (!probes)
+				strbuf_puts(&fab, "addr add " AZLAB_PROBE_SRC "/32 dev lo\n");
+			probes = true;
+			ipstr(t->vms[be].ip, ib);
+			strbuf_printf(&fab, "route replace %s/32 dev n%d src " AZLAB_PROBE_SRC " table %d\n",
+				      ib, be, PROBE_TABLE);
+			strbuf_printf(&fab, "rule add pref 60 iif lo to %s/32 lookup %d\n", ib, PROBE_TABLE);
+		}
 	strbuf_puts(&fab, "rule add pref 32000 blackhole\n");
 	if (ok && batch(f->fabric, &fab, err, cap, "the fabric's rules") < 0)
 		ok = false;
@@ -758,7 +880,8 @@ struct azlab_fabric *azlab_fabric_build(const struct azlab_topo *t, const struct
 			break;
 		}
 		struct strbuf m = STRBUF_INIT, c = STRBUF_INIT;
-		strbuf_printf(&m, "link add s%zu type veth peer name msee netns %s\n", s, ce);
+		strbuf_printf(&m, "link add s%zu mtu %u type veth peer name msee mtu %u netns %s\n", s,
+			      AZLAB_ER_MTU, AZLAB_ER_MTU, ce); /* R-C7 */
 		strbuf_printf(&m, "addr add " ER_FAR_IP "/32 dev s%zu\nlink set s%zu up\n", s, s);
 		uint32_t rip = site_router(st), lce, lmsee;
 		azlab_site_link((int)s, &lce, &lmsee);
@@ -814,6 +937,8 @@ struct azlab_fabric *azlab_fabric_build(const struct azlab_topo *t, const struct
 	}
 	if (ok && !build_fabric_nft(f, err, cap))
 		ok = false;
+	if (ok && !azlab_fabric_lb(f, NULL, err, cap))
+		ok = false;
 	if (ok) {
 		/* R-A13: the fabric does not decrement the TTL. */
 		const char *ttl[] = { "iptables", "-w", "-t", "mangle", "-A", "PREROUTING", "-j", "TTL",
@@ -843,7 +968,7 @@ void azlab_fabric_free(struct azlab_fabric *f)
 	free(f->msee_text);
 	free(f->site_text);
 	free(f->subnet_base);
-	free(f->nat_text);
+	free(f->lb_text);
 	free(f);
 }
 
@@ -909,6 +1034,17 @@ static void deliveries(const struct azlab_fabric *f, const struct azlab_model *m
 			continue;
 		strbuf_printf(b, "route replace %s/32 dev n%zu table %d\n", ipstr(t->vms[v].ip, ib), v,
 			      table);
+	}
+	/* a load balancer's frontend: its flows are sent to a backend before
+	 * routing (azlab_fabric_lb); this route lets proxy ARP answer for it */
+	for (size_t i = 0; i < t->n_lbs; i++) {
+		const struct azlab_load_balancer *lb = &t->lbs[i];
+		if (lb->vnet != dv || !lb->n_backends || lb->backend_vms[0] < 0 ||
+		    !azlab_pfx_has(r->prefix, lb->frontend_ip) ||
+		    azlab_model_lookup(m, vnet, subnet, lb->frontend_ip) != r)
+			continue;
+		strbuf_printf(b, "route replace %s/32 dev n%d table %d\n", ipstr(lb->frontend_ip, ib),
+			      lb->backend_vms[0], table);
 	}
 	for (size_t s = 0; s < t->n_route_servers; s++) {
 		const struct azlab_route_server *rs = &t->route_servers[s];

@@ -373,6 +373,7 @@ struct sup {
 	struct azlab_fabric *fab;
 	struct azlab_rs *rs;
 	struct azlab_msee *msee; /* the MSEEs' sessions with CE routers, NULL without */
+	struct azlab_lbprobe *probes; /* the load balancers' health probes (R-E4) */
 	struct azlab_feed feed;
 	struct azlab_model *m;
 	struct proc *procs;
@@ -737,6 +738,11 @@ static void on_tick(struct loop_timer *tm)
 			azlab_feed_free(&f);
 		}
 	}
+	if (s->probes && azlab_lbprobe_tick(s->probes, loop_now(s->loop))) {
+		char err[1024];
+		if (!azlab_fabric_lb(s->fab, azlab_lbprobe_up(s->probes), err, sizeof err))
+			fprintf(stderr, "azlab: %s\n", err);
+	}
 	if (s->rs)
 		sessions = azlab_rs_sessions(s->rs, &up);
 	if (s->msee)
@@ -802,6 +808,12 @@ static void supervise(struct sup *s)
 		else
 			azlab_msee_sync(s->msee, s->m);
 	}
+	if (ok && s->t->n_lbs) {
+		char fab[AZLAB_NS_MAX];
+		azlab_ns_name(&s->n, "fabric", fab, sizeof fab);
+		s->probes = azlab_lbprobe_new(s->t, fab, s->error, sizeof s->error);
+		ok = s->probes != NULL;
+	}
 	if (ok)
 		ok = start_nvas(s);
 	if (!ok) {
@@ -837,6 +849,7 @@ static void supervise(struct sup *s)
 	fprintf(stderr, "azlab: supervisor stopping (azlab down removes the lab)\n");
 	azlab_rs_free(s->rs);
 	azlab_msee_free(s->msee);
+	azlab_lbprobe_free(s->probes);
 	_exit(0);
 }
 

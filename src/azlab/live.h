@@ -66,6 +66,22 @@ struct azlab_fabric *azlab_fabric_build(const struct azlab_topo *t, const struct
  * MSEE tables and the sites' routers; only what changed is rewritten. */
 bool azlab_fabric_sync(struct azlab_fabric *f, const struct azlab_model *m);
 void azlab_fabric_free(struct azlab_fabric *f);
+/* The load balancers' rules (R-E4): flows to a frontend, and to a Private
+ * Endpoint of a Private Link Service on it, go to a backend that is up, by
+ * a hash of their 5-tuple. up[lb][k]: backend k of lb is up (NULL: all). */
+bool azlab_fabric_lb(struct azlab_fabric *f, bool *const *up, char *err, size_t cap);
+#define AZLAB_PROBE_SRC "168.63.129.16" /* R-E4: where the health probes come from */
+
+/* ---- the load balancers' health probes (lbprobe.c, R-E4) ---- */
+struct azlab_lbprobe;
+struct azlab_lbprobe *azlab_lbprobe_new(const struct azlab_topo *t, const char *fabric_ns,
+					char *err, size_t cap);
+/* Reads the probes that answered (or timed out) and sends those due; now is
+ * the supervisor's loop time in ms. True when a backend went up or down:
+ * then azlab_fabric_lb(f, azlab_lbprobe_up(p), ...) applies it. */
+bool azlab_lbprobe_tick(struct azlab_lbprobe *p, uint64_t now);
+bool *const *azlab_lbprobe_up(const struct azlab_lbprobe *p);
+void azlab_lbprobe_free(struct azlab_lbprobe *p);
 /* Namespace of a VM, of a site host or CE router ("SITE" for its router),
  * of a Route Server instance. */
 void azlab_fabric_vm_ns(const struct azlab_lab_names *n, const struct azlab_topo *t, int vm,

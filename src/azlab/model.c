@@ -169,6 +169,53 @@ static const struct azlab_bgp_route *best_of(const struct azlab_rlist *l, struct
 	return b;
 }
 
+/* BGP's choice between two routes for one prefix that a single speaker
+ * (Route Server instance, gateway, MSEE) sends on: the shorter AS path, then
+ * the lower next hop as received (the lower peer address, RFC 4271 9.1.2.2).
+ * An ER route against an NVA route follows hubRoutingPreference (R-D9):
+ * ExpressRoute (and VpnGateway, no VPN gateways here) keeps ER, ASPath the
+ * shorter path, ER on a tie. A VNet's own range (no path) beats both. */
+static bool route_better(int pref, const struct azlab_bgp_route *a, const struct azlab_bgp_route *b)
+{
+	bool a_er = a->origin_kind == AZLAB_FROM_GATEWAY || a->origin_kind == AZLAB_FROM_SITE;
+	bool b_er = b->origin_kind == AZLAB_FROM_GATEWAY || b->origin_kind == AZLAB_FROM_SITE;
+	bool a_nva = a->origin_kind == AZLAB_FROM_NVA, b_nva = b->origin_kind == AZLAB_FROM_NVA;
+	if (a->origin_kind == AZLAB_FROM_VNET || b->origin_kind == AZLAB_FROM_VNET)
+		return a->origin_kind == AZLAB_FROM_VNET && b->origin_kind != AZLAB_FROM_VNET;
+	if ((a_er && b_nva) || (a_nva && b_er)) {
+		if (pref == AZLAB_PREF_ASPATH && a->n_as != b->n_as)
+			return a->n_as < b->n_as;
+		return a_er;
+	}
+	if (a->n_as != b->n_as)
+		return a->n_as < b->n_as;
+	return a->next_hop < b->next_hop;
+}
+
+/* Adds to out, for each prefix of in that keep() lets through, the one
+ * route route_better picks (a BGP speaker sends one path per prefix). */
+static void add_best_per_prefix(struct azlab_model *m, struct azlab_rlist *out,
+				const struct azlab_rlist *in, int pref,
+				bool (*keep)(const struct azlab_bgp_route *r, int arg), int arg)
+{
+	for (size_t i = 0; i < in->n; i++) {
+		const struct azlab_bgp_route *r = &in->v[i];
+		if (keep && !keep(r, arg))
+			continue;
+		bool best = true;
+		for (size_t j = 0; j < in->n && best; j++) {
+			const struct azlab_bgp_route *o = &in->v[j];
+			if (j == i || !azlab_pfx_eq(o->prefix, r->prefix) || (keep && !keep(o, arg)))
+				continue;
+			/* strictly better, or as good and earlier: one winner */
+			if (route_better(pref, o, r) || (j < i && !route_better(pref, r, o)))
+				best = false;
+		}
+		if (best)
+			azlab_rlist_add(m, out, r);
+	}
+}
+
 /* ---- topology helpers ---- */
 
 /* The peering vnet -> remote when both sides exist (Connected), else -1. */
@@ -285,6 +332,13 @@ static void rs_accept(struct azlab_model *m, const struct azlab_feed *feed)
 
 /* ---- ExpressRoute (R-C2..R-C6, R-C8) ---- */
 
+/* A route a Route Server passes on: not NO_ADVERTISE (R-D8), and not back to
+ * the NVA it came from (nva; -1: none). */
+static bool advertisable(const struct azlab_bgp_route *r, int nva)
+{
+	return !r->no_advertise && !(nva >= 0 && r->origin_kind == AZLAB_FROM_NVA && r->origin == nva);
+}
+
 static void gateway_advertise(struct azlab_model *m)
 {
 	const struct azlab_topo *t = m->t;
@@ -298,18 +352,18 @@ static void gateway_advertise(struct azlab_model *m)
 		for (size_t v = 0; v < t->n_vnets; v++)
 			if (azlab_remote_gateway_vnet(t, (int)v) == gw->vnet)
 				add_vnet_ranges(m, out, (int)v, gw->ip);
-		/* NVA routes through the Route Server, with branch-to-branch (R-C2, R-D5) */
+		/* NVA routes through the Route Server, with branch-to-branch (R-C2,
+		 * R-D5): one path per prefix, the best of those the NVAs sent */
 		int s = azlab_topo_vnet_route_server(t, gw->vnet);
+		size_t from = out->n;
 		if (s >= 0 && t->route_servers[s].b2b)
-			for (size_t i = 0; i < m->rs_in[s].n; i++) {
-				struct azlab_bgp_route r = m->rs_in[s].v[i];
-				if (r.no_advertise) /* R-D8 */
-					continue;
-				r.next_hop = gw->ip;
-				azlab_rlist_add(m, out, &r);
-			}
-		for (size_t i = 0; i < out->n; i++)
+			add_best_per_prefix(m, out, &m->rs_in[s], t->route_servers[s].preference,
+					    advertisable, -1);
+		for (size_t i = 0; i < out->n; i++) {
+			if (i >= from)
+				out->v[i].next_hop = gw->ip;
 			prepend(&out->v[i], AZLAB_ASN_AZURE);
+		}
 		if (out->n > 1000) { /* R-C8 */
 			azlab_diag_add(&m->notes,
 				       "R-C8: gateway %s would advertise %zu routes (limit 1000): its BGP sessions to the MSEE drop",
@@ -438,6 +492,7 @@ static void site_learn(struct azlab_model *m)
 		int c = t->sites[s].circuit;
 		if (c < 0)
 			continue;
+		struct azlab_rlist all = { 0 };
 		for (size_t i = 0; i < m->msee[c].n; i++) {
 			struct azlab_bgp_route r = m->msee[c].v[i];
 			if (r.origin_kind != AZLAB_FROM_GATEWAY) /* no site-to-site without Global Reach */
@@ -449,8 +504,12 @@ static void site_learn(struct azlab_model *m)
 					r.as_path[k++] = r.as_path[j];
 			r.n_as = k;
 			prepend(&r, AZLAB_ASN_MSEE);
-			azlab_rlist_add(m, &m->site_in[s], &r);
+			azlab_rlist_add(m, &all, &r);
 		}
+		/* the MSEE sends the site one path per prefix (two gateways may
+		 * advertise the same range) */
+		add_best_per_prefix(m, &m->site_in[s], &all, AZLAB_PREF_EXPRESSROUTE, NULL, 0);
+		rlist_free(&all);
 	}
 }
 
@@ -464,32 +523,34 @@ static void rs_advertise(struct azlab_model *m)
 		if (rs->vnet < 0)
 			continue;
 		for (size_t c = 0; c < rs->n_connections; c++) {
-			struct azlab_rlist tmp = { 0 };
+			struct azlab_rlist tmp = { 0 }, best = { 0 };
 			int nva = rs->connections[c].vm;
 			add_vnet_ranges(m, &tmp, rs->vnet, 0);
 			for (size_t v = 0; v < t->n_vnets; v++)
 				if (azlab_remote_gateway_vnet(t, (int)v) == rs->vnet)
 					add_vnet_ranges(m, &tmp, (int)v, 0);
-			for (size_t i = 0; i < m->rs_in[s].n; i++) {
-				const struct azlab_bgp_route *r = &m->rs_in[s].v[i];
-				/* not back to the NVA it came from; NO_ADVERTISE stays (R-D8) */
-				if (r->no_advertise || (nva >= 0 && r->origin == nva))
-					continue;
-				azlab_rlist_add(m, &tmp, r);
-			}
+			/* other NVAs' routes: not back to the sender; NO_ADVERTISE
+			 * stays in the VNet (R-D8) */
+			for (size_t i = 0; i < m->rs_in[s].n; i++)
+				if (advertisable(&m->rs_in[s].v[i], nva))
+					azlab_rlist_add(m, &tmp, &m->rs_in[s].v[i]);
 			int g = azlab_topo_vnet_gateway(t, rs->vnet);
 			if (rs->b2b && g >= 0)
 				for (size_t i = 0; i < m->gw_in[g].n; i++)
 					azlab_rlist_add(m, &tmp, &m->gw_in[g].v[i]);
+			/* one path per prefix, as any BGP speaker: two NVAs sending one
+			 * prefix give a third NVA the better of the two (R-D5) */
+			add_best_per_prefix(m, &best, &tmp, rs->preference, NULL, 0);
 			for (int inst = 0; inst < 2 && rs->has_ips; inst++)
-				for (size_t i = 0; i < tmp.n; i++) {
-					struct azlab_bgp_route r = tmp.v[i];
+				for (size_t i = 0; i < best.n; i++) {
+					struct azlab_bgp_route r = best.v[i];
 					prepend(&r, AZLAB_ASN_AZURE);
 					r.next_hop = rs->ips[inst];
 					r.instance = inst;
 					azlab_rlist_add(m, &m->rs_out[s][c], &r);
 				}
 			rlist_free(&tmp);
+			rlist_free(&best);
 		}
 	}
 }

@@ -15,6 +15,8 @@
 
 #define AZLAB_ASN_AZURE 65515u /* R-C1, R-D1 */
 #define AZLAB_ASN_MSEE 12076u  /* R-C1 */
+#define AZLAB_ER_MTU 1400u     /* R-C7: larger packets crossing ER are fragmented */
+#define AZLAB_PL_IDLE_S 300u   /* R-E5: idle flows through Private Link expire (fixed in Azure) */
 #define AZLAB_MAX_NH 8
 #define AZLAB_MAX_HOPS 32
 

@@ -327,9 +327,9 @@ static bool pe_receive(struct walker *w, int pei, struct pkt pk)
 		return fail(w, "Private Link Service %s has no backend or NAT address", pls->name);
 	int b = lb->backend_vms[0];
 	struct pkt inner = { pls->nat_ips[0], t->vms[b].ip };
-	note(w, "Private Link Service %s: source NAT to %s (R-E1), load balancer %s frontend %s -> backend %s",
+	note(w, "Private Link Service %s: source NAT to %s (R-E1), load balancer %s frontend %s -> backend %s; the flow expires after %u s idle (R-E5)",
 	     pls->name, azlab_ip_fmt(inner.src, ib), lb->name,
-	     azlab_ip_fmt(lb->frontend_ip, (char[AZLAB_IPSTR]){ 0 }), t->vms[b].name);
+	     azlab_ip_fmt(lb->frontend_ip, (char[AZLAB_IPSTR]){ 0 }), t->vms[b].name, AZLAB_PL_IDLE_S);
 	bool rec = w->record;
 	w->record = false; /* the provider side is hidden behind the endpoint */
 	bool ok = vm_receive(w, b, inner);
@@ -366,8 +366,8 @@ static bool deliver_in_vnet(struct walker *w, int vnet, struct pkt pk)
 	for (size_t i = 0; i < t->n_lbs; i++)
 		if (t->lbs[i].vnet == vnet && t->lbs[i].frontend_ip == pk.dst && t->lbs[i].n_backends) {
 			int b = t->lbs[i].backend_vms[0];
-			note(w, "load balancer %s sends the flow to %s (R-E4)", t->lbs[i].name,
-			     t->vms[b].name);
+			note(w, "load balancer %s sends the flow to %s (R-E4: HA ports, each flow to one backend whose probe answers, by its 5-tuple; the model follows the first)",
+			     t->lbs[i].name, t->vms[b].name);
 			pk.dst = t->vms[b].ip;
 			return vm_receive(w, b, pk);
 		}
@@ -417,6 +417,8 @@ static bool er_send(struct walker *w, int g, const struct azlab_eff_route *r, st
 	note(w, "gateway %s -> MSEE of %s (%s path %s)", t->gateways[g].name,
 	     t->circuits[b->circuit].name, azlab_pfx_fmt(b->prefix, pb), ab);
 	/* R-C7: gateway, MSEE and the far side show as one silent hop */
+	note(w, "ExpressRoute MTU %u: a larger packet is fragmented, or dropped with DF set (R-C7)",
+	     AZLAB_ER_MTU);
 	char node[64];
 	snprintf(node, sizeof node, "ExpressRoute %s", t->circuits[b->circuit].name);
 	add_hop(w, 0, true, node);
@@ -551,7 +553,8 @@ static bool site_send(struct walker *w, int si, struct pkt pk)
 	add_hop(w, s->router_ip, !s->has_router_ip, s->name);
 	char node[64];
 	snprintf(node, sizeof node, "ExpressRoute %s", t->circuits[b->circuit].name);
-	note(w, "MSEE of %s -> gateway %s", t->circuits[b->circuit].name, t->gateways[b->origin].name);
+	note(w, "MSEE of %s -> gateway %s; MTU %u: a larger packet is fragmented, or dropped with DF set (R-C7)",
+	     t->circuits[b->circuit].name, t->gateways[b->origin].name, AZLAB_ER_MTU);
 	add_hop(w, 0, true, node); /* R-C7 */
 	const struct azlab_er_gateway *h = &t->gateways[b->origin];
 	int v = h->vnet, sub;

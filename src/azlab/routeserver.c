@@ -6,7 +6,10 @@
  * bgp_peer_routes (attributes as received, communities included, so
  * NO_ADVERTISE reaches the model: R-D8) whenever the peer's UPDATE count or
  * its session changed; what they send is what the model says
- * (azlab_model_rs_advertised), originated locally, one prefix list per NVA.
+ * (azlab_model_rs_advertised): each prefix originated once with an empty
+ * path, and per NVA a route-map that lets through its prefixes and prepends
+ * the path the model gives that NVA (two NVAs with one prefix each get the
+ * other's path, R-D5).
  * Azure's rules (R-D1, R-D2, R-D4..R-D8) live in the model.
  *
  * Sockets: the supervisor is single-threaded; it enters the instance's
@@ -254,7 +257,7 @@ struct azlab_rs *azlab_rs_new(struct loop *loop, const struct azlab_topo *t,
 				af->soft_reconfig_in = true; /* the feed: routes before policy */
 				af->policy_in = af->policy_out = true;
 				azlab_sfmt(af->rmap_in, sizeof af->rmap_in, "AZL-IN");
-				azlab_sfmt(af->plist_out, sizeof af->plist_out, "AZL-OUT-%zu", c);
+				azlab_sfmt(af->rmap_out, sizeof af->rmap_out, "AZL-OUT-%zu", c);
 				if (!(ri->conns[c].peer = bgp_peer_add(ri->sp, &pc))) {
 					azlab_sfmt(err, cap, "route server %s: cannot add neighbor %s",
 						 rs->name, bc->name);
@@ -442,10 +445,62 @@ bool azlab_rs_last(const struct azlab_rs *r, struct azlab_feed *out)
 	return true;
 }
 
+/* The path a route-map prepends for br: its AS path less the leading 65515,
+ * which the speaker adds itself ("" when nothing else). */
+static void path_tail(const struct azlab_bgp_route *br, char *buf, size_t cap)
+{
+	size_t skip = br->n_as && br->as_path[0] == AZLAB_ASN_AZURE ? 1 : 0;
+	azlab_aspath_fmt(br->as_path + skip, br->n_as - skip, buf, cap);
+}
+
+/* The outbound policy of connection c: one prefix-list per distinct AS
+ * path the model sends that NVA, each with a route-map entry that prepends
+ * the path. Each prefix is originated once per instance with an empty path
+ * (so two NVAs sending one prefix give a third the path the model chose for
+ * it, and each of the two the other's: R-D5), and the route-map gives every
+ * NVA its own path. */
+static void conn_policy(struct strbuf *pt, size_t c, const struct azlab_rlist *l, int inst)
+{
+	char pb[AZLAB_PFXSTR], path[16 * AZLAB_MAX_ASPATH], other[16 * AZLAB_MAX_ASPATH];
+	unsigned group = 0;
+	for (size_t i = 0; l && i < l->n; i++) {
+		const struct azlab_bgp_route *br = &l->v[i];
+		if (br->instance >= 0 && br->instance != inst)
+			continue;
+		path_tail(br, path, sizeof path);
+		bool first = true; /* the first route with this path opens a group */
+		for (size_t j = 0; j < i && first; j++) {
+			if (l->v[j].instance >= 0 && l->v[j].instance != inst)
+				continue;
+			path_tail(&l->v[j], other, sizeof other);
+			first = strcmp(path, other) != 0;
+		}
+		if (!first)
+			continue;
+		unsigned seq = 5;
+		for (size_t j = i; j < l->n; j++) {
+			if (l->v[j].instance >= 0 && l->v[j].instance != inst)
+				continue;
+			path_tail(&l->v[j], other, sizeof other);
+			if (strcmp(path, other))
+				continue;
+			strbuf_printf(pt, "ip prefix-list AZL-OUT-%zu-%u seq %u permit %s\n", c, group,
+				      seq, azlab_pfx_fmt(l->v[j].prefix, pb));
+			seq += 5;
+		}
+		strbuf_printf(pt, "route-map AZL-OUT-%zu permit %u\n match ip address prefix-list AZL-OUT-%zu-%u\n",
+			      c, 10 * (group + 1), c, group);
+		if (path[0])
+			strbuf_printf(pt, " set as-path prepend %s\n", path);
+		strbuf_puts(pt, "exit\n");
+		group++;
+	}
+	strbuf_printf(pt, "route-map AZL-OUT-%zu deny 65535\nexit\n", c);
+}
+
 void azlab_rs_sync(struct azlab_rs *r, const struct azlab_model *m)
 {
 	const struct azlab_topo *t = r->t;
-	char pb[AZLAB_PFXSTR];
 	for (size_t k = 0; k < r->n; k++) {
 		struct rs_inst *ri = &r->v[k];
 		const struct azlab_route_server *rs = &t->route_servers[ri->rs];
@@ -453,21 +508,20 @@ void azlab_rs_sync(struct azlab_rs *r, const struct azlab_model *m)
 		strbuf_puts(&pt, "route-map AZL-IN deny 10\nexit\n");
 		struct azlab_pfx *want = NULL;
 		size_t n_want = 0;
-		/* one origination per prefix: the first path the model gives */
 		for (size_t c = 0; c < rs->n_connections; c++) {
 			const struct azlab_rlist *l = azlab_model_rs_advertised(m, ri->rs, (int)c);
-			unsigned seq = 5;
+			conn_policy(&pt, c, l, ri->inst);
 			for (size_t i = 0; l && i < l->n; i++) {
 				const struct azlab_bgp_route *br = &l->v[i];
 				if (br->instance >= 0 && br->instance != ri->inst)
 					continue;
-				strbuf_printf(&pt, "ip prefix-list AZL-OUT-%zu seq %u permit %s\n", c, seq,
-					      azlab_pfx_fmt(br->prefix, pb));
-				seq += 5;
-				/* R-D4: next hop the instance's own address; the speaker
-				 * prepends its own 65515. */
+				/* R-D4: next hop the instance's own address; the path
+				 * comes from the connection's route-map, 65515 from
+				 * the speaker. */
+				struct azlab_bgp_route bare = *br;
+				bare.n_as = 0;
 				if (want_add(&want, &n_want, br->prefix))
-					originate(ri->sp, br, AZLAB_ASN_AZURE, ri->ip);
+					originate(ri->sp, &bare, AZLAB_ASN_AZURE, ri->ip);
 			}
 		}
 		withdraw_unwanted(ri->sp, ri->orig, ri->n_orig, want, n_want);

@@ -59,6 +59,7 @@ static const char *const tun_names[] = { "vxlan", "gre", NULL };
 static const char *const sku_circuit_names[] = { "Standard", "Premium", NULL };
 static const char *const sku_lb_names[] = { "Standard", "Basic", NULL };
 static const char *const proto_names[] = { "All", "Tcp", "Udp", NULL };
+static const char *const probe_proto_names[] = { "Tcp", NULL };
 static const char *const source_names[] = { "Default", "User", "VirtualNetworkGateway", NULL };
 static const char *const state_names[] = { "Active", "Invalid", NULL };
 static const char *const dir_names[] = { "received", "advertised", NULL };
@@ -192,10 +193,29 @@ static const struct field lbrule_fields[] = {
 	FLDE(struct azlab_lb_rule, "protocol", protocol, proto_names, true),
 	FLD(struct azlab_lb_rule, "frontendPort", F_U32, frontend_port, false),
 	FLD(struct azlab_lb_rule, "backendPort", F_U32, backend_port, false),
+	FLD(struct azlab_lb_rule, "probe", F_STR, probe_name, false),
 	END,
 };
 static const struct objdesc lbrule_desc = { "load-balancing rule", sizeof(struct azlab_lb_rule),
 					    lbrule_fields, NULL };
+
+static void lbprobe_init(void *obj)
+{
+	struct azlab_lb_probe *p = obj;
+	p->interval_s = 5;
+	p->number_of_probes = 2;
+}
+
+static const struct field lbprobe_fields[] = {
+	FLD(struct azlab_lb_probe, "name", F_STR, name, true),
+	FLDE(struct azlab_lb_probe, "protocol", protocol, probe_proto_names, true),
+	FLD(struct azlab_lb_probe, "port", F_U32, port, true),
+	FLD(struct azlab_lb_probe, "intervalInSeconds", F_U32, interval_s, false),
+	FLD(struct azlab_lb_probe, "numberOfProbes", F_U32, number_of_probes, false),
+	END,
+};
+static const struct objdesc lbprobe_desc = { "health probe", sizeof(struct azlab_lb_probe),
+					     lbprobe_fields, lbprobe_init };
 
 static const struct field lb_fields[] = {
 	FLD(struct azlab_load_balancer, "name", F_STR, name, true),
@@ -204,6 +224,7 @@ static const struct field lb_fields[] = {
 	FLD(struct azlab_load_balancer, "frontendIPAddress", F_IP, frontend_ip, true),
 	FLDL(struct azlab_load_balancer, "backendPool", F_STR_LIST, backends, n_backends, true),
 	FLDS(struct azlab_load_balancer, "rules", rules, n_rules, lbrule_desc, false),
+	FLDS(struct azlab_load_balancer, "probes", probes, n_probes, lbprobe_desc, false),
 	END,
 };
 static const struct objdesc lb_desc = { "load balancer", sizeof(struct azlab_load_balancer),
@@ -1303,6 +1324,15 @@ static void link_private_link(struct linker *l)
 			if (lb->backend_vms[j] < 0)
 				lerr(l, lb->loc, "unknown virtual machine \"%s\" in backendPool",
 				     lb->backends[j]);
+		}
+		check_unique(l, lb->probes, lb->n_probes, sizeof *lb->probes, "health probe");
+		for (size_t j = 0; j < lb->n_rules; j++) {
+			struct azlab_lb_rule *r = &lb->rules[j];
+			r->probe = r->probe_name ? find_named(lb->probes, lb->n_probes,
+							      sizeof *lb->probes, r->probe_name) : -1;
+			if (r->probe_name && r->probe < 0)
+				lerr(l, r->loc, "load balancer %s: rule %s: unknown probe \"%s\"",
+				     lb->name, r->name, r->probe_name);
 		}
 	}
 	for (size_t i = 0; i < t->n_pls; i++) {

@@ -132,6 +132,20 @@ struct azlab_lb_rule {
 	char *name;
 	int protocol; /* 0 All, 1 Tcp, 2 Udp */
 	uint32_t frontend_port, backend_port;
+	char *probe_name; /* NULL: no probe, every backend counts as healthy */
+	int probe;        /* resolved: index in the load balancer's probes, -1 */
+};
+
+/* A health probe (R-E4): a TCP connection from 168.63.129.16 to each
+ * backend's port every interval; numberOfProbes failures in a row take the
+ * backend out of new flows, one success puts it back. */
+struct azlab_lb_probe {
+	struct azlab_loc loc;
+	char *name;
+	int protocol; /* 0 Tcp */
+	uint32_t port;
+	uint32_t interval_s;     /* intervalInSeconds, default 5 */
+	uint32_t number_of_probes; /* numberOfProbes, default 2 */
 };
 
 struct azlab_load_balancer {
@@ -144,6 +158,8 @@ struct azlab_load_balancer {
 	size_t n_backends;
 	struct azlab_lb_rule *rules;
 	size_t n_rules;
+	struct azlab_lb_probe *probes;
+	size_t n_probes;
 	int vnet, subnet;   /* resolved */
 	int *backend_vms;   /* resolved */
 };

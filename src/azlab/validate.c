@@ -350,6 +350,18 @@ static void check_addresses(struct vctx *c)
 		if (t->lbs[i].sku != 0)
 			verr(c, t->lbs[i].loc, "load balancer %s: Private Link Service needs the Standard SKU (R-E1)",
 			     t->lbs[i].name);
+		for (size_t k = 0; k < t->lbs[i].n_probes; k++) { /* R-E4, Azure's limits */
+			const struct azlab_lb_probe *p = &t->lbs[i].probes[k];
+			if (p->port < 1 || p->port > 65535)
+				verr(c, p->loc, "InvalidProbePort: probe %s of load balancer %s: port %u is not 1-65535",
+				     p->name, t->lbs[i].name, p->port);
+			if (p->interval_s < 5)
+				verr(c, p->loc, "InvalidProbeInterval: probe %s of load balancer %s: intervalInSeconds must be at least 5 (R-E4)",
+				     p->name, t->lbs[i].name);
+			if (p->number_of_probes < 1)
+				verr(c, p->loc, "InvalidProbeCount: probe %s of load balancer %s: numberOfProbes must be at least 1 (R-E4)",
+				     p->name, t->lbs[i].name);
+		}
 	}
 	for (size_t i = 0; i < t->n_pls; i++)
 		for (size_t k = 0; k < t->pls[i].n_nat_ips; k++)

@@ -10,16 +10,8 @@
 # down says nothing is left. Root only (77 otherwise).
 set -u
 AZLAB=$1 NVAD=$2 FILE=$3
-PASSED=0
-FAILED=0
-ok() { PASSED=$((PASSED + 1)); printf 'ok - %s\n' "$*"; }
-notok() { FAILED=$((FAILED + 1)); printf 'not ok - %s\n' "$*"; }
-skip() { echo "1..0 # SKIP $*"; exit 77; }
-[ "$(id -u)" = 0 ] || skip "needs root for network namespaces"
-for tool in nft iptables ip; do
-	command -v $tool >/dev/null || skip "$tool not installed (./run deps)"
-done
-[ -x "$NVAD" ] || skip "no nvad at $NVAD"
+. "$(dirname "$0")/tap.sh"
+needs_root_and nft iptables ip
 
 NAME=azlc$$
 LINKS_BEFORE=$(ip -o link show | awk -F': ' '{print $2}' | sort)
@@ -54,5 +46,4 @@ for p in $PIDS; do kill -0 "$p" 2>/dev/null && alive="$alive $p"; done
 out=$("$AZLAB" --name "$NAME" down 2>&1)
 case $out in *"0 namespaces deleted, 0 processes"*) ok "a second down finds nothing" ;;
 *) notok "a second down finds nothing ($out)" ;; esac
-echo "$PASSED passed, $FAILED failed"
-[ "$FAILED" -eq 0 ]
+finish

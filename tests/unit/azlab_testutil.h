@@ -39,6 +39,19 @@ static inline void world_open(struct world *w, const char *yaml)
 	azlab_diag_free(&errs);
 }
 
+/* "65001 65001" into as (at most AZLAB_MAX_ASPATH); the count. */
+static inline uint8_t azt_path(const char *path, uint32_t *as)
+{
+	uint8_t n = 0;
+	for (const char *p = path; *p && n < AZLAB_MAX_ASPATH;) {
+		char *end;
+		as[n++] = (uint32_t)strtoul(p, &end, 10);
+		for (p = end; *p == ' '; p++)
+			;
+	}
+	return n;
+}
+
 /* An NVA route to a Route Server, as the live back end would feed it. */
 static inline void world_adv(struct world *w, const char *vm, const char *rs, const char *pfx,
 			     const char *path, bool no_advertise)
@@ -49,14 +62,22 @@ static inline void world_adv(struct world *w, const char *vm, const char *rs, co
 	assert_true(r.vm >= 0 && r.route_server >= 0);
 	assert_true(azlab_pfx_parse(pfx, &r.prefix));
 	r.next_hop = w->t->vms[r.vm].ip;
-	const char *p = path;
-	while (*p && r.n_as < AZLAB_MAX_ASPATH) {
-		char *end;
-		r.as_path[r.n_as++] = (uint32_t)strtoul(p, &end, 10);
-		p = end;
-		while (*p == ' ')
-			p++;
-	}
+	r.n_as = azt_path(path, r.as_path);
+	assert_true(azlab_feed_add(&w->feed, &r));
+}
+
+/* A CE router's route to its MSEE (from_site), as the live back end feeds it. */
+static inline void world_site_adv(struct world *w, const char *site, const char *pfx,
+				  const char *path)
+{
+	struct azlab_feed_route r = { .vm = -1, .route_server = -1, .from_site = true, .site = -1 };
+	for (size_t i = 0; i < w->t->n_sites; i++)
+		if (!strcmp(w->t->sites[i].name, site))
+			r.site = (int)i;
+	assert_true(r.site >= 0);
+	assert_true(azlab_pfx_parse(pfx, &r.prefix));
+	r.next_hop = w->t->sites[r.site].router_ip;
+	r.n_as = azt_path(path, r.as_path);
 	assert_true(azlab_feed_add(&w->feed, &r));
 }
 

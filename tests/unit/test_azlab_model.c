@@ -14,8 +14,8 @@ enum { ACT = AZLAB_ACTIVE, INV = AZLAB_INVALID };
 
 /* A hub with an ER gateway, a Route Server and two NVAs; a spoke; an
  * "on-premises" VNet on the same circuit. %s: the hub's default subnet's
- * route table line, the spoke peering's flags, b2b, hubRoutingPreference,
- * gw-hub's allowRemoteVnetTraffic. */
+ * route table line, the spoke peering's flags, gw-hub's
+ * allowRemoteVnetTraffic, b2b, hubRoutingPreference, the site's CE software. */
 static const char world_fmt[] =
 	"virtualNetworks:\n"
 	"  - name: hub\n"
@@ -50,7 +50,7 @@ static const char world_fmt[] =
 	"    hubRoutingPreference: %s\n"
 	"    bgpConnections: [{ name: n1, peerIp: 10.0.0.4, peerAsn: 65001 }, { name: n2, peerIp: 10.0.0.5, peerAsn: 65002 }]\n"
 	"sites:\n"
-	"  - { name: dc, circuit: c1, asn: 65100, routerIp: 192.168.0.1, prefixes: [192.168.0.0/16], hosts: [{ name: pc, ip: 192.168.1.10 }] }\n"
+	"  - { name: dc, circuit: c1, asn: 65100, routerIp: 192.168.0.1%s, prefixes: [192.168.0.0/16], hosts: [{ name: pc, ip: 192.168.1.10 }] }\n"
 	"virtualMachines:\n"
 	"  - { name: nva1, subnet: hub/default, privateIPAddress: 10.0.0.4, enableIPForwarding: true, nva: { asn: 65001, routes: [{ addressPrefix: 10.10.0.0/16, nextHop: 10.0.0.1 }] } }\n"
 	"  - { name: nva2, subnet: hub/default, privateIPAddress: 10.0.0.5, enableIPForwarding: true, nva: { asn: 65002 } }\n"
@@ -62,15 +62,16 @@ struct knobs {
 	const char *hub_rt;     /* ", routeTable: rt-quiet" */
 	const char *spoke_peer; /* ", useRemoteGateways: true" */
 	const char *allow_remote, *b2b, *pref;
+	const char *site_ce; /* ", software: nvad, config: ce.conf" */
 };
 
 static void open_world(struct world *w, const struct knobs *k)
 {
-	char yaml[sizeof world_fmt + 256];
+	char yaml[sizeof world_fmt + 320];
 	snprintf(yaml, sizeof yaml, world_fmt, k->hub_rt ? k->hub_rt : "",
 		 k->spoke_peer ? k->spoke_peer : ", allowForwardedTraffic: true",
 		 k->allow_remote ? k->allow_remote : "true", k->b2b ? k->b2b : "true",
-		 k->pref ? k->pref : "ExpressRoute");
+		 k->pref ? k->pref : "ExpressRoute", k->site_ce ? k->site_ce : "");
 	world_open(w, yaml);
 }
 
@@ -205,6 +206,106 @@ static void test_gateway_routes_and_msee(void **state)
 	world_close(&w);
 }
 
+/* The AS paths of prefix in l, "A B|C D", "" when none. */
+static void paths_in(const struct azlab_rlist *l, const char *prefix, int instance, char *out,
+		     size_t cap)
+{
+	struct azlab_pfx p;
+	char ab[128];
+	assert_true(azlab_pfx_parse(prefix, &p));
+	out[0] = '\0';
+	for (size_t i = 0; i < l->n; i++) {
+		if (!azlab_pfx_eq(l->v[i].prefix, p) || (instance >= 0 && l->v[i].instance != instance))
+			continue;
+		azlab_aspath_fmt(l->v[i].as_path, l->v[i].n_as, ab, sizeof ab);
+		size_t used = strlen(out);
+		snprintf(out + used, cap - used, "%s%s", used ? "|" : "", ab);
+	}
+}
+
+enum { L_GW_HUB_IN, L_GW_ONPREM_IN, L_GW_HUB_OUT, L_RS_TO_N1, L_SITE, L_MSEE };
+
+static const struct azlab_rlist *list_of(const struct world *w, int which)
+{
+	switch (which) {
+	case L_GW_HUB_IN: return azlab_model_gateway_learned(w->m, 0);
+	case L_GW_ONPREM_IN: return azlab_model_gateway_learned(w->m, 1);
+	case L_GW_HUB_OUT: return azlab_model_gateway_advertised(w->m, 0);
+	case L_RS_TO_N1: return azlab_model_rs_advertised(w->m, 0, 0);
+	case L_SITE: return azlab_model_site_learned(w->m, 0);
+	default: return azlab_model_msee(w->m, 0);
+	}
+}
+
+/* R-C3 (and R-C1, R-C4, R-D4, R-A4): routes fed by a site's CE router over
+ * its session with the MSEE, and what the MSEE makes of every path: toward a
+ * gateway 65515 becomes 12076 and 12076 is prepended; toward the site
+ * private ASNs are stripped and 12076 is prepended. */
+static void test_site_ce_routes_and_msee_rewrite(void **state)
+{
+	(void)state;
+	struct world w;
+	open_world(&w, &(struct knobs){ .site_ce = ", software: nvad, config: ce.conf" });
+	world_site_adv(&w, "dc", "192.168.0.0/16", "65100");
+	world_site_adv(&w, "dc", "172.20.0.0/16", "65100 65100 65100"); /* prepended by the CE */
+	world_site_adv(&w, "dc", "172.21.0.0/16", "65100 3356");       /* a public AS behind it */
+	world_site_adv(&w, "dc", "172.22.0.0/16", "65100 65515");      /* 65515 behind the CE */
+	world_adv(&w, "nva1", "rs", "10.50.0.0/16", "65001", false);
+	world_adv(&w, "nva1", "rs", "10.51.0.0/16", "65001 3356", false);
+	world_build(&w);
+	static const struct {
+		int list;
+		const char *prefix, *paths, *rule;
+	} rows[] = {
+		/* the CE's routes as the MSEE holds them (the feed) */
+		{ L_MSEE, "192.168.0.0/16", "65100", "R-C3: as the CE sent it" },
+		{ L_MSEE, "172.22.0.0/16", "65100 65515", "R-C3" },
+		/* toward a gateway: 12076 prepended */
+		{ L_GW_HUB_IN, "192.168.0.0/16", "12076 65100", "R-C3" },
+		{ L_GW_HUB_IN, "172.20.0.0/16", "12076 65100 65100 65100", "R-C3" },
+		{ L_GW_HUB_IN, "172.21.0.0/16", "12076 65100 3356", "R-C3" },
+		/* every 65515 becomes 12076, so R-C4 never drops what a circuit brings */
+		{ L_GW_HUB_IN, "172.22.0.0/16", "12076 65100 12076", "R-C3, R-C4" },
+		{ L_GW_ONPREM_IN, "192.168.0.0/16", "12076 65100", "R-C3: every gateway on the circuit" },
+		/* a VNet range through the circuit: 65515 -> 12076, then 12076 */
+		{ L_GW_ONPREM_IN, "10.0.0.0/16", "12076 12076", "R-C3" },
+		{ L_GW_HUB_IN, "10.100.0.0/16", "12076 12076", "R-C3" },
+		{ L_GW_ONPREM_IN, "10.50.0.0/16", "12076 12076 65001", "R-C3, R-C2 b2b" },
+		{ L_GW_HUB_IN, "10.0.0.0/16", "", "not back to where it came from" },
+		/* what the hub's gateway sends the MSEE */
+		{ L_GW_HUB_OUT, "10.0.0.0/16", "65515", "R-C2" },
+		{ L_GW_HUB_OUT, "10.50.0.0/16", "65515 65001", "R-C2, R-D5" },
+		/* an NVA behind the Route Server sees ER routes with 65515 first */
+		{ L_RS_TO_N1, "10.100.0.0/16", "65515 12076 12076", "R-C3, R-D4" },
+		{ L_RS_TO_N1, "192.168.0.0/16", "65515 12076 65100", "R-C3, R-D4" },
+		{ L_RS_TO_N1, "172.22.0.0/16", "65515 12076 65100 12076", "R-C3, R-D7" },
+		/* toward the site: private ASNs stripped, 12076 prepended */
+		{ L_SITE, "10.0.0.0/16", "12076", "R-C3" },
+		{ L_SITE, "10.100.0.0/16", "12076", "R-C3" },
+		{ L_SITE, "10.50.0.0/16", "12076", "R-C3: 65515 and 65001 stripped" },
+		{ L_SITE, "10.51.0.0/16", "12076 3356", "R-C3: a public AS stays" },
+		{ L_SITE, "192.168.0.0/16", "", "no site-to-site without Global Reach" },
+	};
+	char got[256];
+	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+		paths_in(list_of(&w, rows[i].list), rows[i].prefix, rows[i].list == L_RS_TO_N1 ? 0 : -1,
+			 got, sizeof got);
+		if (strcmp(got, rows[i].paths))
+			print_error("row %zu (%s): %s: got \"%s\", want \"%s\"\n", i, rows[i].rule,
+				    rows[i].prefix, got, rows[i].paths);
+		assert_string_equal(got, rows[i].paths);
+	}
+	/* R-A4: the CE's routes in the VNets' effective routes, next hop the gateway */
+	static const struct rcase eff[] = {
+		{ "vm-hub", "192.168.0.0/16", VNG, ACT, AZLAB_NH_VIRTUAL_NETWORK_GATEWAY, "10.0.200.4" },
+		{ "vm-hub", "172.20.0.0/16", VNG, ACT, AZLAB_NH_VIRTUAL_NETWORK_GATEWAY, "10.0.200.4" },
+		{ "vm-hub", "172.22.0.0/16", VNG, ACT, AZLAB_NH_VIRTUAL_NETWORK_GATEWAY, "10.0.200.4" },
+		{ "vm-onprem", "192.168.0.0/16", VNG, ACT, AZLAB_NH_VIRTUAL_NETWORK_GATEWAY, "10.100.200.4" },
+	};
+	check_routes(&w, eff, sizeof eff / sizeof *eff, "R-A4/R-C3");
+	world_close(&w);
+}
+
 /* R-C6: without allowRemoteVnetTraffic no VNet routes over the circuit */
 static void test_allow_remote_vnet_traffic(void **state)
 {
@@ -288,6 +389,45 @@ static void test_selection(void **state)
 	assert_true(azlab_model_nexthop(w.m, azlab_topo_vm(w.t, "vm-hub"), 0x0a0a0004u, &nh));
 	assert_string_equal(nh.route_table_id, "System Route");
 	world_close(&w);
+}
+
+/* The propagation flags: R-A10 disableBgpRoutePropagation on a subnet's
+ * table, R-B5/R-A4 useRemoteGateways on the spoke's peering (with
+ * allowGatewayTransit on the hub's), R-B2 allowVirtualNetworkAccess. */
+static void test_propagation_flags(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *hub_rt, *spoke_peer;
+		const char *at, *prefix;
+		int source, state; /* state -2: no such route */
+		const char *rule;
+	} rows[] = {
+		{ NULL, ", useRemoteGateways: true", "vm-spoke", "192.168.0.0/16", VNG, ACT, "R-B5: gateway routes" },
+		{ NULL, ", useRemoteGateways: true", "vm-spoke", "10.50.0.0/16", VNG, ACT, "R-B5: Route Server routes" },
+		{ NULL, ", useRemoteGateways: false", "vm-spoke", "192.168.0.0/16", VNG, -2, "R-B5: without it none" },
+		{ NULL, ", useRemoteGateways: false", "vm-spoke", "10.50.0.0/16", VNG, -2, "R-B5" },
+		{ NULL, ", useRemoteGateways: false", "vm-spoke", "10.0.0.0/16", DEF, ACT, "R-A3: the peering still" },
+		{ NULL, ", useRemoteGateways: true", "vm-onprem", "10.10.0.0/16", VNG, ACT, "R-C2: the spoke advertised" },
+		{ NULL, ", useRemoteGateways: false", "vm-onprem", "10.10.0.0/16", VNG, -2, "R-C2" },
+		{ ", routeTable: rt-quiet", ", useRemoteGateways: true", "nva1", "192.168.0.0/16", VNG, -2, "R-A10" },
+		{ ", routeTable: rt-quiet", ", useRemoteGateways: true", "nva1", "10.10.0.0/16", DEF, ACT, "R-A10: system routes stay" },
+		{ ", routeTable: rt-quiet", ", useRemoteGateways: true", "vm-spoke", "192.168.0.0/16", VNG, ACT, "R-A10: per subnet" },
+		{ NULL, ", allowVirtualNetworkAccess: false", "vm-spoke", "10.0.0.0/16", DEF, ACT, "R-A3: the route stays, R-B2 drops" },
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+		struct world w;
+		open_world(&w, &(struct knobs){ .hub_rt = rows[i].hub_rt, .spoke_peer = rows[i].spoke_peer });
+		world_adv(&w, "nva1", "rs", "10.50.0.0/16", "65001", false);
+		world_build(&w);
+		const struct azlab_eff_route *r = world_route(&w, rows[i].at, rows[i].prefix, rows[i].source);
+		bool ok = rows[i].state == -2 ? r == NULL : r && (int)r->state == rows[i].state;
+		if (!ok)
+			print_error("row %zu (%s): %s %s: got %s\n", i, rows[i].rule, rows[i].at,
+				    rows[i].prefix, r ? azlab_rstate_name(r->state) : "nothing");
+		assert_true(ok);
+		world_close(&w);
+	}
 }
 
 /* R-A10: propagation off keeps gateway and Route Server routes out */
@@ -380,17 +520,75 @@ static void test_route_server_accepts(void **state)
 	assert_true(noted);
 	world_close(&w);
 
-	/* R-D2: 1001 routes from one peer reset its session */
-	open_world(&w, &(struct knobs){ 0 });
-	char p[32];
-	for (int i = 0; i < 1001; i++) {
-		snprintf(p, sizeof p, "172.%d.%d.0/24", 16 + i / 256, i % 256);
-		world_adv(&w, "nva1", "rs", p, "65001", false);
+	/* R-D2: at most 1000 routes per peer; one more resets that session
+	 * (none of its routes is used), the other peers are not affected */
+	static const struct {
+		int n_routes;
+		bool programmed, reset;
+	} limits[] = { { 1, true, false }, { 1000, true, false }, { 1001, false, true } };
+	for (size_t k = 0; k < sizeof limits / sizeof *limits; k++) {
+		open_world(&w, &(struct knobs){ 0 });
+		char p[32];
+		for (int i = 0; i < limits[k].n_routes; i++) {
+			snprintf(p, sizeof p, "172.%d.%d.0/24", 16 + i / 256, i % 256);
+			world_adv(&w, "nva1", "rs", p, "65001", false);
+		}
+		world_adv(&w, "nva2", "rs", "10.80.0.0/16", "65002", false);
+		world_build(&w);
+		bool reset = false;
+		notes = azlab_model_notes(w.m);
+		for (size_t i = 0; i < notes->n; i++)
+			reset |= strstr(notes->msgs[i], "R-D2: n1 sends") != NULL;
+		if ((world_route(&w, "vm-hub", "172.16.0.0/24", VNG) != NULL) != limits[k].programmed ||
+		    reset != limits[k].reset)
+			print_error("R-D2 row %zu: %d routes\n", k, limits[k].n_routes);
+		assert_int_equal(world_route(&w, "vm-hub", "172.16.0.0/24", VNG) != NULL,
+				 limits[k].programmed);
+		assert_int_equal(reset, limits[k].reset);
+		assert_non_null(world_route(&w, "vm-hub", "10.80.0.0/16", VNG));
+		world_close(&w);
 	}
-	world_adv(&w, "nva2", "rs", "10.80.0.0/16", "65002", false);
+}
+
+/* R-D5, R-D4: two NVAs sending one prefix; the Route Server sends one path
+ * per prefix and instance: each NVA the other's, never its own; with
+ * branch-to-branch the gateway gets one path too, the better one (shorter,
+ * then the lower NVA address), and the site behind the circuit one. */
+static void test_route_server_one_path_per_prefix(void **state)
+{
+	(void)state;
+	struct world w;
+	open_world(&w, &(struct knobs){ 0 });
+	world_adv(&w, "nva1", "rs", "10.70.0.0/16", "65001", false);
+	world_adv(&w, "nva2", "rs", "10.70.0.0/16", "65002", false);
+	world_adv(&w, "nva1", "rs", "10.71.0.0/16", "65001 65001 65001", false);
+	world_adv(&w, "nva2", "rs", "10.71.0.0/16", "65002", false);
 	world_build(&w);
-	assert_null(world_route(&w, "vm-hub", "172.16.0.0/24", VNG));
-	assert_non_null(world_route(&w, "vm-hub", "10.80.0.0/16", VNG));
+	static const struct {
+		int list; /* 0, 1: to connection n1, n2; 2: gateway gw-hub to the MSEE; 3: to site dc */
+		const char *prefix, *paths;
+	} rows[] = {
+		{ 0, "10.70.0.0/16", "65515 65002" },             /* R-D4: not back to n1 */
+		{ 1, "10.70.0.0/16", "65515 65001" },
+		{ 0, "10.71.0.0/16", "65515 65002" },
+		{ 1, "10.71.0.0/16", "65515 65001 65001 65001" }, /* the only other path */
+		{ 2, "10.70.0.0/16", "65515 65001" },             /* tie: the lower address */
+		{ 2, "10.71.0.0/16", "65515 65002" },             /* R-D5: the prepended path loses */
+		{ 3, "10.70.0.0/16", "12076" },                   /* R-C3: one path to the site */
+		{ 3, "10.71.0.0/16", "12076" },
+	};
+	char got[256];
+	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+		const struct azlab_rlist *l =
+			rows[i].list < 2 ? azlab_model_rs_advertised(w.m, 0, rows[i].list) :
+			rows[i].list == 2 ? azlab_model_gateway_advertised(w.m, 0) :
+					    azlab_model_site_learned(w.m, 0);
+		paths_in(l, rows[i].prefix, rows[i].list < 2 ? 0 : -1, got, sizeof got);
+		if (strcmp(got, rows[i].paths))
+			print_error("R-D5 row %zu: %s: got \"%s\", want \"%s\"\n", i, rows[i].prefix,
+				    got, rows[i].paths);
+		assert_string_equal(got, rows[i].paths);
+	}
 	world_close(&w);
 }
 
@@ -453,6 +651,49 @@ static void test_hub_routing_preference(void **state)
 	world_close(&w);
 }
 
+/* R-D9 as a table: the ER route for 10.100.0.0/16 has path "12076 12076"
+ * (length 2) at the hub; an NVA sends the same prefix with a path of 1 to 3
+ * ASes. ExpressRoute keeps ER; ASPath takes the shorter path, ER on a tie;
+ * VpnGateway, without VPN gateways, leaves ER before NVA (as ExpressRoute). */
+static void test_hub_routing_preference_table(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *pref, *nva_path;
+		bool nva_wins;
+	} rows[] = {
+		{ "ExpressRoute", "65001", false },
+		{ "ExpressRoute", "65001 65001 65001", false },
+		{ "ASPath", "65001", true },
+		{ "ASPath", "65001 65001", false }, /* equal length: ER */
+		{ "ASPath", "65001 65001 65001", false },
+		{ "VpnGateway", "65001", false },
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+		struct world w;
+		open_world(&w, &(struct knobs){ .pref = rows[i].pref });
+		world_adv(&w, "nva1", "rs", "10.100.0.0/16", rows[i].nva_path, false);
+		world_build(&w);
+		const struct azlab_eff_route *r = azlab_model_lookup(w.m, 0, 1, 0x0a640004u);
+		assert_non_null(r);
+		bool nva = r->route_server >= 0;
+		if (nva != rows[i].nva_wins)
+			print_error("R-D9 row %zu: %s, NVA path %s: %s won\n", i, rows[i].pref,
+				    rows[i].nva_path, nva ? "the NVA" : "ER");
+		assert_int_equal(nva, rows[i].nva_wins);
+		assert_int_equal(r->nh_ips[0], nva ? 0x0a000004u : 0x0a00c804u);
+		/* the loser stays listed, Invalid by R-D9 (R-A9) */
+		const struct azlab_eff_table *tb = azlab_model_routes(w.m, 0, 1);
+		size_t invalid = 0;
+		for (size_t k = 0; k < tb->n; k++)
+			if (tb->v[k].prefix.addr == 0x0a640000u && tb->v[k].source == AZLAB_SRC_VNG &&
+			    tb->v[k].state == AZLAB_INVALID && !strcmp(tb->v[k].rule, "R-D9"))
+				invalid++;
+		assert_int_equal(invalid, 1);
+		world_close(&w);
+	}
+}
+
 /* R-F1, R-B2, R-B3, R-A14, R-A11 in the path walk */
 static void test_forwarding_rules(void **state)
 {
@@ -470,6 +711,8 @@ static void test_forwarding_rules(void **state)
 	assert_int_equal(r.request.n_hops, 3);
 	assert_string_equal(r.request.hops[0].addr, "192.168.0.1");
 	assert_string_equal(r.request.hops[1].addr, "*"); /* R-C7 */
+	/* R-C7: the ER hop says what happens to packets over 1400 bytes */
+	assert_non_null(strstr(r.request.hops[1].why, "MTU 1400: a larger packet is fragmented, or dropped with DF set (R-C7)"));
 	assert_string_equal(r.request.hops[2].addr, "10.10.0.4");
 	/* the spoke has no route back to the site (no remote gateway, no UDR) */
 	assert_false(r.ok);
@@ -645,14 +888,18 @@ int main(void)
 		cmocka_unit_test(test_system_routes),
 		cmocka_unit_test(test_initiated_peering),
 		cmocka_unit_test(test_gateway_routes_and_msee),
+		cmocka_unit_test(test_site_ce_routes_and_msee_rewrite),
 		cmocka_unit_test(test_allow_remote_vnet_traffic),
 		cmocka_unit_test(test_no_transit_between_circuits),
 		cmocka_unit_test(test_selection),
 		cmocka_unit_test(test_propagation),
+		cmocka_unit_test(test_propagation_flags),
 		cmocka_unit_test(test_route_server_advertises),
 		cmocka_unit_test(test_route_server_accepts),
+		cmocka_unit_test(test_route_server_one_path_per_prefix),
 		cmocka_unit_test(test_route_server_injection_limits),
 		cmocka_unit_test(test_hub_routing_preference),
+		cmocka_unit_test(test_hub_routing_preference_table),
 		cmocka_unit_test(test_forwarding_rules),
 		cmocka_unit_test(test_private_endpoint_routes),
 		cmocka_unit_test(test_vxlan),

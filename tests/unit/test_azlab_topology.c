@@ -33,6 +33,10 @@ static const char good[] =
 	"      asn: 65001\n"
 	"      advertises: [{ prefix: 10.10.0.0/16, asPath: \"65001 65001\" }]\n"
 	"      tunnels: [{ name: vxlan0, vni: 77, remote: 10.100.0.4, address: 169.254.0.1/24 }]\n"
+	"loadBalancers:\n"
+	"  - { name: lb, subnet: hub/default, frontendIPAddress: 10.0.0.10, backendPool: [nva],\n"
+	"      rules: [{ name: ha, protocol: All, probe: p2 }],\n"
+	"      probes: [{ name: p1, protocol: Tcp, port: 22 }, { name: p2, protocol: Tcp, port: 8081, intervalInSeconds: 10, numberOfProbes: 3 }] }\n"
 	"expect:\n"
 	"  - reach: { from: nva, to: 10.0.0.4 }\n";
 
@@ -69,6 +73,14 @@ static void test_good_file(void **state)
 	assert_int_equal(vm->nva->tunnels[0].mtu, 1450); /* default (R-F2) */
 	assert_int_equal(vm->nva->tunnels[0].dst_port, 4789);
 	assert_true(t->peerings == NULL && t->n_peerings == 0);
+	/* R-E4: probes, their defaults (5 s, 2), the rule's probe resolved */
+	assert_int_equal(t->lbs[0].n_probes, 2);
+	assert_int_equal(t->lbs[0].probes[0].interval_s, 5);
+	assert_int_equal(t->lbs[0].probes[0].number_of_probes, 2);
+	assert_int_equal(t->lbs[0].probes[1].port, 8081);
+	assert_int_equal(t->lbs[0].probes[1].interval_s, 10);
+	assert_int_equal(t->lbs[0].probes[1].number_of_probes, 3);
+	assert_int_equal(t->lbs[0].rules[0].probe, 1);
 	assert_int_equal(t->n_expects, 1);
 	assert_non_null(t->expects[0].reach);
 	azlab_topo_free(t);
@@ -123,6 +135,11 @@ static const struct bad_case bad_cases[] = {
 	{ VN "virtualMachines: [{ name: a, subnet: v/s, privateIPAddress: 10.0.0.4, nva: { advertises: [{ prefix: 10.9.0.0/16, to: [nope] }] } }]\n",
 	  "unknown Route Server \"nope\" in to" },
 	{ VN "---\nname: second\n", "a second YAML document" },
+	/* R-E4: a rule's probe names one of its load balancer's probes */
+	{ VN "loadBalancers: [{ name: lb, subnet: v/s, frontendIPAddress: 10.0.0.10, backendPool: [], rules: [{ name: ha, protocol: All, probe: nope }] }]\n",
+	  "t.yaml:3:97: load balancer lb: rule ha: unknown probe \"nope\"" },
+	{ VN "loadBalancers: [{ name: lb, subnet: v/s, frontendIPAddress: 10.0.0.10, backendPool: [], probes: [{ name: p, protocol: Http, port: 80 }] }]\n",
+	  "expected one of Tcp for protocol, got \"Http\"" },
 	{ "name: \"a\\0b\"\n" VN, "expected a string, got a string with a NUL byte" },
 };
 

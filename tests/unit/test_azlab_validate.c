@@ -77,6 +77,16 @@ static const struct vcase cases[] = {
 	{ "R-D1 no RouteServerSubnet", BASE
 	  "routeServers: [{ name: rs, virtualNetwork: spoke }]\n",
 	  "RouteServerSubnetMissing: Route Server rs needs a subnet named RouteServerSubnet in virtual network spoke" },
+	/* R-E4: Azure's limits on a health probe */
+	{ "R-E4 probe interval", BASE "virtualMachines: [{ name: w, subnet: hub/default, privateIPAddress: 10.0.0.4 }]\n"
+	  "loadBalancers: [{ name: lb, subnet: hub/default, frontendIPAddress: 10.0.0.10, backendPool: [w], probes: [{ name: p, protocol: Tcp, port: 80, intervalInSeconds: 4 }] }]\n",
+	  "t.yaml:6:107: error: InvalidProbeInterval: probe p of load balancer lb: intervalInSeconds must be at least 5 (R-E4)" },
+	{ "R-E4 probe count", BASE "virtualMachines: [{ name: w, subnet: hub/default, privateIPAddress: 10.0.0.4 }]\n"
+	  "loadBalancers: [{ name: lb, subnet: hub/default, frontendIPAddress: 10.0.0.10, backendPool: [w], probes: [{ name: p, protocol: Tcp, port: 80, numberOfProbes: 0 }] }]\n",
+	  "InvalidProbeCount: probe p of load balancer lb: numberOfProbes must be at least 1 (R-E4)" },
+	{ "R-E4 probe port", BASE "virtualMachines: [{ name: w, subnet: hub/default, privateIPAddress: 10.0.0.4 }]\n"
+	  "loadBalancers: [{ name: lb, subnet: hub/default, frontendIPAddress: 10.0.0.10, backendPool: [w], probes: [{ name: p, protocol: Tcp, port: 70000 }] }]\n",
+	  "InvalidProbePort: probe p of load balancer lb: port 70000 is not 1-65535" },
 	/* R-D2 */
 	{ "R-D2 nine peers", BASE
 	  "routeServers: [{ name: rs, virtualNetwork: hub, bgpConnections: [\n"
@@ -186,18 +196,33 @@ static void test_reserved_asns(void **state)
 		assert_false(azlab_asn_reserved(allowed[i]));
 }
 
-static void test_initiated_peering_warns(void **state)
+/* Files Azure accepts with a remark: one warning each, at its line. */
+static void test_warnings(void **state)
 {
 	(void)state;
-	struct azlab_diag errs = AZLAB_DIAG_INIT, warns = AZLAB_DIAG_INIT;
-	struct azlab_topo *t = azt_parse(BASE "virtualNetworkPeerings:\n" PEER("h2s", "hub", "spoke", ""), &errs);
-	assert_non_null(t);
-	assert_int_equal(azlab_validate(t, &errs, &warns), 0);
-	assert_int_equal(warns.n, 1);
-	assert_non_null(strstr(warns.msgs[0], "peering h2s is Initiated: spoke has no peering back to hub"));
-	azlab_topo_free(t);
-	azlab_diag_free(&errs);
-	azlab_diag_free(&warns);
+	static const struct vcase rows[] = {
+		{ "R-A3 Initiated", BASE "virtualNetworkPeerings:\n" PEER("h2s", "hub", "spoke", ""),
+		  "peering h2s is Initiated: spoke has no peering back to hub" },
+		/* R-D9: no VPN gateway in the lab, so VpnGateway keeps ER first */
+		{ "R-D9 VpnGateway", BASE "routeServers: [{ name: rs, virtualNetwork: hub, hubRoutingPreference: VpnGateway }]\n",
+		  "t.yaml:5:16: warning: Route Server rs: hubRoutingPreference VpnGateway: the lab has no VPN gateway, so ExpressRoute routes are preferred as with ExpressRoute (R-D9)" },
+		{ "R-D9 ASPath", BASE "routeServers: [{ name: rs, virtualNetwork: hub, hubRoutingPreference: ASPath }]\n",
+		  NULL },
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+		struct azlab_diag errs = AZLAB_DIAG_INIT, warns = AZLAB_DIAG_INIT;
+		struct azlab_topo *t = azt_parse(rows[i].yaml, &errs);
+		assert_non_null(t);
+		assert_int_equal(azlab_validate(t, &errs, &warns), 0);
+		bool ok = rows[i].error ? warns.n == 1 && strstr(warns.msgs[0], rows[i].error) : warns.n == 0;
+		if (!ok)
+			print_error("%s: %zu warnings, first: %s\n", rows[i].rule, warns.n,
+				    warns.n ? warns.msgs[0] : "none");
+		assert_true(ok);
+		azlab_topo_free(t);
+		azlab_diag_free(&errs);
+		azlab_diag_free(&warns);
+	}
 }
 
 int main(void)
@@ -205,7 +230,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rules),
 		cmocka_unit_test(test_reserved_asns),
-		cmocka_unit_test(test_initiated_peering_warns),
+		cmocka_unit_test(test_warnings),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
