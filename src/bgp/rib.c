@@ -201,8 +201,11 @@ struct rib_dest *rib_dest_get(struct bgp_rib *r, const struct prefix *p, bool cr
 		return NULL;
 	struct rib_index *x = &r->index[f];
 	struct ipool *pool = &r->dests[f];
+	/* Host bits would make another key for the same prefix: cleared. */
+	struct prefix m = *p;
+	prefix_mask(&m);
 	uint32_t key[4];
-	key_of(p, key);
+	key_of(&m, key);
 	uint32_t h = key_hash(key, words, p->len);
 	if (x->buckets) {
 		for (uint32_t i = x->buckets[h & x->mask]; i;) {

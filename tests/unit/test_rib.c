@@ -186,6 +186,18 @@ static void test_sorted(void **state)
 		assert_memory_equal(&p, &want[i], sizeof(p));
 	}
 	free(v);
+	/* A prefix given with host bits set is the same destination. */
+	struct prefix host = want[0];
+	for (size_t i = 0; i < n; i++)
+		if (want[i].len == 16)
+			host = want[i];
+	assert_int_equal(host.len, 16);
+	host.a[2] = 2;
+	host.a[3] = 3;
+	struct prefix clean = host;
+	prefix_mask(&clean);
+	assert_ptr_equal(rib_dest_get(&f->s->rib, &host, false), rib_dest_get(&f->s->rib, &clean, false));
+	assert_non_null(rib_dest_get(&f->s->rib, &host, false));
 	/* An empty family: no array. */
 	assert_null(rib_sorted(&f->s->rib, BGP_FAM_IPV6, &got));
 	assert_int_equal(got, 0);
