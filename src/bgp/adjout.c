@@ -814,7 +814,8 @@ static bool peer_out_run(struct loop_task *t)
 			return true;
 		af->walking = false;
 		af->walk_started = false;
-		bool refresh = af->walk_mode == WALK_REFRESH;
+		bool refresh = af->refresh_due;
+		af->refresh_due = false;
 		default_sync(p, (uint8_t)f, refresh);
 		if (refresh) {
 			if (p->enhanced_rr)
@@ -838,7 +839,7 @@ void adjout_peer_reset(struct bgp_peer *p)
 	adjout_free_pending(p);
 	loop_task_cancel(p->s->loop, &p->out_task);
 	for (int f = 0; f < BGP_FAM_COUNT; f++)
-		p->af[f].walking = p->af[f].walk_started = false;
+		p->af[f].walking = p->af[f].walk_started = p->af[f].refresh_due = false;
 }
 
 void adjout_send_refresh_marker(struct bgp_peer *p, uint8_t fam, uint8_t subtype)
@@ -884,12 +885,16 @@ void adjout_resync(struct bgp_peer *p, enum adjout_walk mode)
 void adjout_refresh(struct bgp_peer *p, uint8_t fam)
 {
 	struct bgp_peer_af *af = &p->af[fam];
-	if (af->walking && af->walk_mode != WALK_REFRESH)
+	if (af->walking && (af->walk_mode == WALK_INITIAL || af->walk_mode == WALK_RESYNC))
 		return; /* the walk under way sends everything anyway */
-	if (p->enhanced_rr)
+	if (p->enhanced_rr && !af->refresh_due)
 		adjout_send_refresh_marker(p, fam, BGP_RR_BORR);
+	/* A walk of the peer's own routes under way: both together take a
+	 * full resync, which sends what a refresh does. */
+	uint8_t m = af->walking && af->walk_mode == WALK_OWN ? WALK_RESYNC : WALK_REFRESH;
 	af->walking = true;
-	af->walk_mode = WALK_REFRESH;
+	af->walk_mode = m;
+	af->refresh_due = true;
 	af->walk_started = false;
 	loop_task_queue(p->s->loop, &p->out_task);
 }

@@ -63,6 +63,7 @@ struct bgp_peer_af {
 	bool eor_received, eor_sent;
 	bool walking;          /* the table is being sent by a walk */
 	uint8_t walk_mode;     /* ...which one: enum adjout_walk */
+	bool refresh_due;      /* a route refresh is served by the walk */
 	bool walk_started;
 	/* Routes learned from this peer are advertised back to it: it shares its
 	 * outbound settings with another established peer (see adjout_groups). */

@@ -967,6 +967,24 @@ static void test_refresh(void **state)
 		drain_free(&d);
 		assert_int_equal(f->side[0].p->af[BGP_FAM_IPV4].pfx_sent, 3);
 	}
+	/* A refresh asked while a walk of the peer's own routes is under way
+	 * (its echo changed), or while a soft out is: the whole table once,
+	 * between one BoRR and one EoRR. */
+	static const enum adjout_walk under_way[] = { WALK_OWN, WALK_RESYNC };
+	for (size_t i = 0; i < 2; i++) {
+		print_message("  case: refresh during %s\n", i ? "a soft out" : "an own-routes walk");
+		f->side[0].p->enhanced_rr = true;
+		adjout_resync(f->side[0].p, under_way[i]);
+		adjout_refresh(f->side[0].p, BGP_FAM_IPV4);
+		settle(f);
+		struct drain d;
+		take(f, 0, &d);
+		EXPECT_SET(&d, R10, R11, R12);
+		/* During a soft out the refresh is already covered: no markers. */
+		assert_string_equal(d.seq, i ? "AA" : "BAAR");
+		drain_free(&d);
+		assert_false(f->side[0].p->af[BGP_FAM_IPV4].refresh_due);
+	}
 	/* A refresh does not disturb later changes. */
 	local_route(f, "10.11.0.0/16", 7);
 	settle(f);
