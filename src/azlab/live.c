@@ -254,6 +254,21 @@ static void config_path(const struct azlab_topo *t, const char *cfg, char *out, 
 		azlab_sfmt(out, cap, "%s", real);
 }
 
+/* Why nvad cannot run: the path given (--nvad, $AZLAB_NVAD) and what is
+ * wrong with it, or where it was looked for. */
+static void nvad_missing(const char *who, const char *nvad, char *err, size_t cap)
+{
+	if (strchr(nvad, '/')) {
+		const char *why = access(nvad, F_OK) ? strerror(errno) : "not executable";
+		azlab_sfmt(err, cap, "%s runs nvad, but %s cannot be run: %s (build it, or give --nvad PATH)",
+			   who, nvad, why);
+	} else {
+		azlab_sfmt(err, cap,
+			   "%s runs nvad, which is neither next to azlab nor on $PATH (build it, or give --nvad PATH)",
+			   who);
+	}
+}
+
 /* Checks, before anything is made, that every program and file is there. */
 static bool check_programs(const struct azlab_topo *t, const char *nvad, bool have_nvad, char *err,
 			   size_t cap)
@@ -276,9 +291,7 @@ static bool check_programs(const struct azlab_topo *t, const char *nvad, bool ha
 		}
 		if (nv->software == AZLAB_SW_NVAD) {
 			if (!have_nvad) {
-				azlab_sfmt(err, cap,
-					 "%s runs nvad, which was not found (build it, or give --nvad PATH)",
-					 t->vms[v].name);
+				nvad_missing(t->vms[v].name, nvad, err, cap);
 				return false;
 			}
 			char out[2048];
@@ -324,9 +337,9 @@ static bool check_programs(const struct azlab_topo *t, const char *nvad, bool ha
 		}
 		if (st->software == AZLAB_SW_NVAD) {
 			if (!have_nvad) {
-				azlab_sfmt(err, cap,
-					   "site %s runs nvad, which was not found (build it, or give --nvad PATH)",
-					   st->name);
+				char who[128];
+				azlab_sfmt(who, sizeof who, "site %s", st->name);
+				nvad_missing(who, nvad, err, cap);
 				return false;
 			}
 			char out[2048];
@@ -1181,7 +1194,10 @@ int azlab_live_up(const char *file, const struct azlab_live_opts *o)
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid < 0) {
-		fprintf(stderr, "azlab up: fork: %s\n", strerror(errno));
+		fprintf(stderr, "azlab up: cannot start the supervisor: fork: %s\n", strerror(errno));
+		do_down(&n, true); /* the run directory made above */
+		azlab_topo_free(t);
+		free(s);
 		return 1;
 	}
 	if (pid == 0) {
