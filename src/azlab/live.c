@@ -269,90 +269,70 @@ static void nvad_missing(const char *who, const char *nvad, char *err, size_t ca
 	}
 }
 
+/* Checks the program and config of the router of `who` (a VM's NVA or a
+ * site's CE): the config is readable, the program installed, and nvad and
+ * BIRD accept the config (`nvad --check`, `bird -p`). */
+static bool check_router(const struct azlab_topo *t, const char *who, int sw, const char *config,
+			 const char *nvad, bool have_nvad, char *err, size_t cap)
+{
+	static const char *const names[] = { [AZLAB_SW_NVAD] = "nvad", [AZLAB_SW_FRR] = "FRR",
+					     [AZLAB_SW_BIRD] = "BIRD" };
+	char cfg[PATH_MAX], out[2048];
+	if (!config) {
+		azlab_sfmt(err, cap, "%s runs %s but names no config file", who, names[sw]);
+		return false;
+	}
+	config_path(t, config, cfg, sizeof cfg);
+	if (access(cfg, R_OK) != 0) {
+		azlab_sfmt(err, cap, "%s: cannot read its config %s: %s", who, cfg, strerror(errno));
+		return false;
+	}
+	if (sw == AZLAB_SW_NVAD) {
+		if (!have_nvad) {
+			nvad_missing(who, nvad, err, cap);
+			return false;
+		}
+		const char *argv[] = { nvad, "--check", "-f", cfg, NULL };
+		if (azlab_run(argv, NULL, out, sizeof out) != 0) {
+			azlab_sfmt(err, cap, "%s: nvad refuses %s:\n%.1500s", who, cfg, out);
+			return false;
+		}
+	} else if (sw == AZLAB_SW_FRR) {
+		if (access("/usr/lib/frr/bgpd", X_OK) || access("/usr/lib/frr/zebra", X_OK)) {
+			azlab_sfmt(err, cap, "%s runs FRR, which is not installed (/usr/lib/frr/bgpd)", who);
+			return false;
+		}
+	} else if (sw == AZLAB_SW_BIRD) {
+		if (access("/usr/sbin/bird", X_OK)) {
+			azlab_sfmt(err, cap, "%s runs BIRD, which is not installed (/usr/sbin/bird)", who);
+			return false;
+		}
+		const char *argv[] = { "/usr/sbin/bird", "-p", "-c", cfg, NULL };
+		if (azlab_run(argv, NULL, out, sizeof out) != 0) {
+			azlab_sfmt(err, cap, "%s: BIRD refuses %s:\n%.1500s", who, cfg, out);
+			return false;
+		}
+	}
+	return true;
+}
+
 /* Checks, before anything is made, that every program and file is there. */
 static bool check_programs(const struct azlab_topo *t, const char *nvad, bool have_nvad, char *err,
 			   size_t cap)
 {
 	for (size_t v = 0; v < t->n_vms; v++) {
 		const struct azlab_nva *nv = t->vms[v].nva;
-		if (!nv || nv->software == AZLAB_SW_NONE)
-			continue;
-		char cfg[PATH_MAX];
-		if (!nv->config) {
-			azlab_sfmt(err, cap, "%s: the NVA runs %s but names no config file",
-				 t->vms[v].name, nv->software == AZLAB_SW_NVAD ? "nvad" : "a router");
+		if (nv && nv->software != AZLAB_SW_NONE &&
+		    !check_router(t, t->vms[v].name, nv->software, nv->config, nvad, have_nvad, err, cap))
 			return false;
-		}
-		config_path(t, nv->config, cfg, sizeof cfg);
-		if (access(cfg, R_OK) != 0) {
-			azlab_sfmt(err, cap, "%s: cannot read its config %s: %s", t->vms[v].name, cfg,
-				 strerror(errno));
-			return false;
-		}
-		if (nv->software == AZLAB_SW_NVAD) {
-			if (!have_nvad) {
-				nvad_missing(t->vms[v].name, nvad, err, cap);
-				return false;
-			}
-			char out[2048];
-			const char *argv[] = { nvad, "--check", "-f", cfg, NULL };
-			if (azlab_run(argv, NULL, out, sizeof out) != 0) {
-				azlab_sfmt(err, cap, "%s: nvad refuses %s:\n%.1500s", t->vms[v].name, cfg, out);
-				return false;
-			}
-		} else if (nv->software == AZLAB_SW_FRR) {
-			if (access("/usr/lib/frr/bgpd", X_OK) || access("/usr/lib/frr/zebra", X_OK)) {
-				azlab_sfmt(err, cap, "%s runs FRR, which is not installed (/usr/lib/frr/bgpd)",
-					 t->vms[v].name);
-				return false;
-			}
-		} else if (nv->software == AZLAB_SW_BIRD) {
-			if (access("/usr/sbin/bird", X_OK)) {
-				azlab_sfmt(err, cap, "%s runs BIRD, which is not installed (/usr/sbin/bird)",
-					 t->vms[v].name);
-				return false;
-			}
-		}
 	}
 	for (size_t i = 0; i < t->n_sites; i++) {
 		const struct azlab_site *st = &t->sites[i];
-		if (st->software == AZLAB_SW_NONE)
-			continue;
-		if (st->software == AZLAB_SW_BIRD) {
-			azlab_sfmt(err, cap, "site %s: the live lab runs nvad or FRR as a CE router, not BIRD",
-				   st->name);
+		char who[128];
+		azlab_sfmt(who, sizeof who, "site %s", st->name);
+		if (st->software != AZLAB_SW_NONE &&
+		    !check_router(t, who, st->software, st->config, nvad, have_nvad, err, cap))
 			return false;
-		}
-		char cfg[PATH_MAX];
-		if (!st->config) {
-			azlab_sfmt(err, cap, "site %s: its CE runs %s but names no config file", st->name,
-				   st->software == AZLAB_SW_NVAD ? "nvad" : "FRR");
-			return false;
-		}
-		config_path(t, st->config, cfg, sizeof cfg);
-		if (access(cfg, R_OK) != 0) {
-			azlab_sfmt(err, cap, "site %s: cannot read its config %s: %s", st->name, cfg,
-				   strerror(errno));
-			return false;
-		}
-		if (st->software == AZLAB_SW_NVAD) {
-			if (!have_nvad) {
-				char who[128];
-				azlab_sfmt(who, sizeof who, "site %s", st->name);
-				nvad_missing(who, nvad, err, cap);
-				return false;
-			}
-			char out[2048];
-			const char *argv[] = { nvad, "--check", "-f", cfg, NULL };
-			if (azlab_run(argv, NULL, out, sizeof out) != 0) {
-				azlab_sfmt(err, cap, "site %s: nvad refuses %s:\n%.1500s", st->name, cfg, out);
-				return false;
-			}
-		} else if (access("/usr/lib/frr/bgpd", X_OK) || access("/usr/lib/frr/zebra", X_OK)) {
-			azlab_sfmt(err, cap, "site %s runs FRR, which is not installed (/usr/lib/frr/bgpd)",
-				   st->name);
-			return false;
-		}
 	}
 	const char *tools[] = { "/usr/sbin/nft", "/usr/sbin/iptables", "/usr/bin/ping" };
 	for (size_t i = 0; i < 3; i++)
@@ -854,7 +834,8 @@ static void supervise(struct sup *s)
 					 s->t->vms[v].nva->software == AZLAB_SW_BIRD))
 			s->stable_ms = STABLE_MS_ROUTER;
 	for (size_t i = 0; i < s->t->n_sites; i++)
-		if (azlab_site_runs_ce(&s->t->sites[i]) && s->t->sites[i].software == AZLAB_SW_FRR)
+		if (azlab_site_runs_ce(&s->t->sites[i]) && (s->t->sites[i].software == AZLAB_SW_FRR ||
+							     s->t->sites[i].software == AZLAB_SW_BIRD))
 			s->stable_ms = STABLE_MS_ROUTER;
 	s->tick = (struct loop_timer){ .cb = on_tick, .ctx = s };
 	loop_timer_set(s->loop, &s->tick, 0);

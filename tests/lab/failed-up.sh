@@ -1,11 +1,13 @@
 #!/bin/bash
 # failed-up.sh: a failed `azlab up` says why and leaves nothing behind.
 #
-#   failed-up.sh AZLAB NVAD FILE RS
+#   failed-up.sh AZLAB NVAD FILE RS BIRDFILE
 #
-# Three labs of names of their own, each `up` made to fail:
+# Four labs of names of their own, each `up` made to fail:
 #  - bad file: FILE with a YAML syntax error on a known line; the message
 #    must give FILE:LINE:COLUMN;
+#  - bad router config: BIRDFILE (an NVA running BIRD) with its config
+#    broken on a known line; the message must give that file and line;
 #  - missing program: FILE with --nvad pointing at a path that does not
 #    exist; the message must give that path;
 #  - port in use: FILE as it is, but as soon as the namespace of the Route
@@ -16,7 +18,7 @@
 # Each: exit status not 0, and no namespace, run directory, process, host
 # interface or nftables table of the lab left. Root only (77 otherwise).
 set -u
-AZLAB=$1 NVAD=$2 FILE=$3 RS=$4
+AZLAB=$1 NVAD=$2 FILE=$3 RS=$4 BIRDFILE=$5
 . "$(dirname "$0")/tap.sh"
 needs_root_and nft iptables ip python3 pgrep
 TMP=$(mktemp -d /tmp/azlab-failed-up.XXXXXX)
@@ -46,6 +48,19 @@ BAD=$TMP/bad.yaml
 { sed -n 1,2p "$FILE"; echo "badKey: : x"; sed -n '3,$p' "$FILE"; } >"$BAD"
 up_fails "bad file" "$BAD:3:9: YAML syntax" --nvad "$NVAD" up "$BAD"
 nothing_left "$BEFORE"
+
+# 1b. bad router config: BIRDFILE's BIRD config with an unknown keyword on
+# line 1, BIRDFILE copied beside it
+NAME=azlfd$$ NAMES="$NAMES $NAME"
+cfg=$(sed -n 's/^ *config: *//p' "$BIRDFILE" | head -1)
+{ echo "no-such-keyword;"; cat "$(dirname "$BIRDFILE")/$cfg"; } >"$TMP/$cfg"
+cp "$BIRDFILE" "$TMP/bird.yaml"
+if [ -x /usr/sbin/bird ]; then
+	up_fails "bad router config" "$TMP/$cfg:1:" --nvad "$NVAD" up "$TMP/bird.yaml"
+	nothing_left "$BEFORE"
+else
+	echo "# bad router config: skipped, BIRD is not installed (./run deps)"
+fi
 
 # 2. missing program: nvad at a path that does not exist
 NAME=azlfb$$ NAMES="$NAMES $NAME"
