@@ -254,92 +254,85 @@ static void config_path(const struct azlab_topo *t, const char *cfg, char *out, 
 		azlab_sfmt(out, cap, "%s", real);
 }
 
+/* Why nvad cannot run: the path given (--nvad, $AZLAB_NVAD) and what is
+ * wrong with it, or where it was looked for. */
+static void nvad_missing(const char *who, const char *nvad, char *err, size_t cap)
+{
+	if (strchr(nvad, '/')) {
+		const char *why = access(nvad, F_OK) ? strerror(errno) : "not executable";
+		azlab_sfmt(err, cap, "%s runs nvad, but %s cannot be run: %s (build it, or give --nvad PATH)",
+			   who, nvad, why);
+	} else {
+		azlab_sfmt(err, cap,
+			   "%s runs nvad, which is neither next to azlab nor on $PATH (build it, or give --nvad PATH)",
+			   who);
+	}
+}
+
+/* Checks the program and config of the router of `who` (a VM's NVA or a
+ * site's CE): the config is readable, the program installed, and nvad and
+ * BIRD accept the config (`nvad --check`, `bird -p`). */
+static bool check_router(const struct azlab_topo *t, const char *who, int sw, const char *config,
+			 const char *nvad, bool have_nvad, char *err, size_t cap)
+{
+	static const char *const names[] = { [AZLAB_SW_NVAD] = "nvad", [AZLAB_SW_FRR] = "FRR",
+					     [AZLAB_SW_BIRD] = "BIRD" };
+	char cfg[PATH_MAX], out[2048];
+	if (!config) {
+		azlab_sfmt(err, cap, "%s runs %s but names no config file", who, names[sw]);
+		return false;
+	}
+	config_path(t, config, cfg, sizeof cfg);
+	if (access(cfg, R_OK) != 0) {
+		azlab_sfmt(err, cap, "%s: cannot read its config %s: %s", who, cfg, strerror(errno));
+		return false;
+	}
+	if (sw == AZLAB_SW_NVAD) {
+		if (!have_nvad) {
+			nvad_missing(who, nvad, err, cap);
+			return false;
+		}
+		const char *argv[] = { nvad, "--check", "-f", cfg, NULL };
+		if (azlab_run(argv, NULL, out, sizeof out) != 0) {
+			azlab_sfmt(err, cap, "%s: nvad refuses %s:\n%.1500s", who, cfg, out);
+			return false;
+		}
+	} else if (sw == AZLAB_SW_FRR) {
+		if (access("/usr/lib/frr/bgpd", X_OK) || access("/usr/lib/frr/zebra", X_OK)) {
+			azlab_sfmt(err, cap, "%s runs FRR, which is not installed (/usr/lib/frr/bgpd)", who);
+			return false;
+		}
+	} else if (sw == AZLAB_SW_BIRD) {
+		if (access("/usr/sbin/bird", X_OK)) {
+			azlab_sfmt(err, cap, "%s runs BIRD, which is not installed (/usr/sbin/bird)", who);
+			return false;
+		}
+		const char *argv[] = { "/usr/sbin/bird", "-p", "-c", cfg, NULL };
+		if (azlab_run(argv, NULL, out, sizeof out) != 0) {
+			azlab_sfmt(err, cap, "%s: BIRD refuses %s:\n%.1500s", who, cfg, out);
+			return false;
+		}
+	}
+	return true;
+}
+
 /* Checks, before anything is made, that every program and file is there. */
 static bool check_programs(const struct azlab_topo *t, const char *nvad, bool have_nvad, char *err,
 			   size_t cap)
 {
 	for (size_t v = 0; v < t->n_vms; v++) {
 		const struct azlab_nva *nv = t->vms[v].nva;
-		if (!nv || nv->software == AZLAB_SW_NONE)
-			continue;
-		char cfg[PATH_MAX];
-		if (!nv->config) {
-			azlab_sfmt(err, cap, "%s: the NVA runs %s but names no config file",
-				 t->vms[v].name, nv->software == AZLAB_SW_NVAD ? "nvad" : "a router");
+		if (nv && nv->software != AZLAB_SW_NONE &&
+		    !check_router(t, t->vms[v].name, nv->software, nv->config, nvad, have_nvad, err, cap))
 			return false;
-		}
-		config_path(t, nv->config, cfg, sizeof cfg);
-		if (access(cfg, R_OK) != 0) {
-			azlab_sfmt(err, cap, "%s: cannot read its config %s: %s", t->vms[v].name, cfg,
-				 strerror(errno));
-			return false;
-		}
-		if (nv->software == AZLAB_SW_NVAD) {
-			if (!have_nvad) {
-				azlab_sfmt(err, cap,
-					 "%s runs nvad, which was not found (build it, or give --nvad PATH)",
-					 t->vms[v].name);
-				return false;
-			}
-			char out[2048];
-			const char *argv[] = { nvad, "--check", "-f", cfg, NULL };
-			if (azlab_run(argv, NULL, out, sizeof out) != 0) {
-				azlab_sfmt(err, cap, "%s: nvad refuses %s:\n%.1500s", t->vms[v].name, cfg, out);
-				return false;
-			}
-		} else if (nv->software == AZLAB_SW_FRR) {
-			if (access("/usr/lib/frr/bgpd", X_OK) || access("/usr/lib/frr/zebra", X_OK)) {
-				azlab_sfmt(err, cap, "%s runs FRR, which is not installed (/usr/lib/frr/bgpd)",
-					 t->vms[v].name);
-				return false;
-			}
-		} else if (nv->software == AZLAB_SW_BIRD) {
-			if (access("/usr/sbin/bird", X_OK)) {
-				azlab_sfmt(err, cap, "%s runs BIRD, which is not installed (/usr/sbin/bird)",
-					 t->vms[v].name);
-				return false;
-			}
-		}
 	}
 	for (size_t i = 0; i < t->n_sites; i++) {
 		const struct azlab_site *st = &t->sites[i];
-		if (st->software == AZLAB_SW_NONE)
-			continue;
-		if (st->software == AZLAB_SW_BIRD) {
-			azlab_sfmt(err, cap, "site %s: the live lab runs nvad or FRR as a CE router, not BIRD",
-				   st->name);
+		char who[128];
+		azlab_sfmt(who, sizeof who, "site %s", st->name);
+		if (st->software != AZLAB_SW_NONE &&
+		    !check_router(t, who, st->software, st->config, nvad, have_nvad, err, cap))
 			return false;
-		}
-		char cfg[PATH_MAX];
-		if (!st->config) {
-			azlab_sfmt(err, cap, "site %s: its CE runs %s but names no config file", st->name,
-				   st->software == AZLAB_SW_NVAD ? "nvad" : "FRR");
-			return false;
-		}
-		config_path(t, st->config, cfg, sizeof cfg);
-		if (access(cfg, R_OK) != 0) {
-			azlab_sfmt(err, cap, "site %s: cannot read its config %s: %s", st->name, cfg,
-				   strerror(errno));
-			return false;
-		}
-		if (st->software == AZLAB_SW_NVAD) {
-			if (!have_nvad) {
-				azlab_sfmt(err, cap,
-					   "site %s runs nvad, which was not found (build it, or give --nvad PATH)",
-					   st->name);
-				return false;
-			}
-			char out[2048];
-			const char *argv[] = { nvad, "--check", "-f", cfg, NULL };
-			if (azlab_run(argv, NULL, out, sizeof out) != 0) {
-				azlab_sfmt(err, cap, "site %s: nvad refuses %s:\n%.1500s", st->name, cfg, out);
-				return false;
-			}
-		} else if (access("/usr/lib/frr/bgpd", X_OK) || access("/usr/lib/frr/zebra", X_OK)) {
-			azlab_sfmt(err, cap, "site %s runs FRR, which is not installed (/usr/lib/frr/bgpd)",
-				   st->name);
-			return false;
-		}
 	}
 	const char *tools[] = { "/usr/sbin/nft", "/usr/sbin/iptables", "/usr/bin/ping" };
 	for (size_t i = 0; i < 3; i++)
@@ -841,7 +834,8 @@ static void supervise(struct sup *s)
 					 s->t->vms[v].nva->software == AZLAB_SW_BIRD))
 			s->stable_ms = STABLE_MS_ROUTER;
 	for (size_t i = 0; i < s->t->n_sites; i++)
-		if (azlab_site_runs_ce(&s->t->sites[i]) && s->t->sites[i].software == AZLAB_SW_FRR)
+		if (azlab_site_runs_ce(&s->t->sites[i]) && (s->t->sites[i].software == AZLAB_SW_FRR ||
+							     s->t->sites[i].software == AZLAB_SW_BIRD))
 			s->stable_ms = STABLE_MS_ROUTER;
 	s->tick = (struct loop_timer){ .cb = on_tick, .ctx = s };
 	loop_timer_set(s->loop, &s->tick, 0);
@@ -1181,7 +1175,10 @@ int azlab_live_up(const char *file, const struct azlab_live_opts *o)
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid < 0) {
-		fprintf(stderr, "azlab up: fork: %s\n", strerror(errno));
+		fprintf(stderr, "azlab up: cannot start the supervisor: fork: %s\n", strerror(errno));
+		do_down(&n, true); /* the run directory made above */
+		azlab_topo_free(t);
+		free(s);
 		return 1;
 	}
 	if (pid == 0) {
@@ -1726,73 +1723,186 @@ static bool rs_sent(struct live *l, const struct azlab_expect_bgp *b, char *d, s
 	return up > 0 && good == up;
 }
 
-/* What an NVA running nvad or FRR really received from the Route Server
- * (its RIB, asked through nvactl, or FRR's vtysh, in its namespace). -1 when
- * it cannot be asked. */
+/* ---- the BGP RIB of a router program in a VM or a site ---- */
+
+struct rib_path {
+	struct azlab_pfx prefix;
+	char peer[AZLAB_IPSTR];
+	char path[256];
+};
+
+struct rib {
+	struct rib_path *v;
+	size_t n;
+};
+
+static const char *sw_name(int sw)
+{
+	return sw == AZLAB_SW_NVAD ? "nvad" : sw == AZLAB_SW_FRR ? "FRR" : "BIRD";
+}
+
+static bool rib_add(struct rib *r, const char *prefix, const char *peer, const char *path)
+{
+	struct azlab_pfx p;
+	if (!azlab_pfx_parse(prefix, &p))
+		return true; /* not IPv4 unicast: not ours to compare */
+	void *v = realloc(r->v, (r->n + 1) * sizeof *r->v);
+	if (!v)
+		return false;
+	r->v = v;
+	struct rib_path *e = &r->v[r->n++];
+	e->prefix = p;
+	azlab_sfmt(e->peer, sizeof e->peer, "%s", peer);
+	azlab_sfmt(e->path, sizeof e->path, "%s", path);
+	return true;
+}
+
+/* `show ip bgp json` of nvactl and vtysh: "routes": { PREFIX: [ { "peerId",
+ * "path" } ] } */
+static bool rib_from_json(struct rib *r, const char *text)
+{
+	json_object *root = json_tokener_parse(text);
+	json_object *routes = jget(root, "routes");
+	bool ok = routes && json_object_is_type(routes, json_type_object);
+	if (ok) {
+		json_object_object_foreach(routes, key, val)
+		{
+			for (size_t i = 0; json_object_is_type(val, json_type_array) &&
+					   i < json_object_array_length(val);
+			     i++) {
+				json_object *p = json_object_array_get_idx(val, i);
+				ok &= rib_add(r, key, jstr(p, "peerId"), jstr(p, "path"));
+			}
+		}
+	}
+	json_object_put(root);
+	return ok;
+}
+
+/* birdc `show route all` (a prefix at the start of a line, each path's
+ * "[PROTOCOL ...", its "BGP.as_path: ...") with the neighbor address of each
+ * protocol from `show protocols all` ("Neighbor address: ..."). */
+static bool rib_from_bird(struct rib *r, char *routes, char *protocols)
+{
+	char names[64][64], addrs[64][AZLAB_IPSTR], proto[64] = "", prefix[AZLAB_PFXSTR] = "";
+	size_t n = 0;
+	for (char *save = NULL, *l = strtok_r(protocols, "\n", &save); l;
+	     l = strtok_r(NULL, "\n", &save)) {
+		char a[AZLAB_IPSTR];
+		if (*l != ' ' && n < 64 && sscanf(l, "%63s", names[n]) == 1)
+			addrs[n++][0] = '\0';
+		else if (n && sscanf(l, " Neighbor address: %15s", a) == 1)
+			azlab_sfmt(addrs[n - 1], sizeof addrs[n - 1], "%s", a);
+	}
+	bool ok = true;
+	for (char *save = NULL, *l = strtok_r(routes, "\n", &save); l && ok;
+	     l = strtok_r(NULL, "\n", &save)) {
+		char *br = strchr(l, '[');
+		if (*l != ' ' && *l != '\t')
+			sscanf(l, "%18s", prefix);
+		if (br && *l != '\t')
+			sscanf(br + 1, "%63[^] ]", proto);
+		const char *key = "\tBGP.as_path:";
+		if (strncmp(l, key, strlen(key)) != 0)
+			continue;
+		const char *path = l + strlen(key) + (l[strlen(key)] == ' ');
+		for (size_t i = 0; i < n; i++)
+			if (!strcmp(names[i], proto) && addrs[i][0])
+				ok = rib_add(r, prefix, addrs[i], path);
+	}
+	return ok;
+}
+
+static int rib_cmp(const void *a, const void *b)
+{
+	const struct rib_path *x = a, *y = b;
+	if (x->prefix.addr != y->prefix.addr)
+		return x->prefix.addr < y->prefix.addr ? -1 : 1;
+	return (int)x->prefix.len - (int)y->prefix.len;
+}
+
+/* Every BGP path that the router program of VM or site `name` holds (asked
+ * in its namespace ns: nvactl, vtysh or birdc on the sockets start_router
+ * gave it), in prefix order. False when it cannot be asked. */
+static bool router_rib(struct live *l, const char *name, const char *ns, int sw, struct rib *r)
+{
+	char prog[PATH_MAX + 16], dir[PATH_MAX], sock[PATH_MAX + 16];
+	azlab_sfmt(dir, sizeof dir, "%s/%s", l->n.dir, name);
+	if (sw == AZLAB_SW_NVAD) {
+		azlab_sfmt(prog, sizeof prog, "%s", jstr(l->st, "nvad"));
+		char *slash = strrchr(prog, '/');
+		if (!slash)
+			return false;
+		azlab_sfmt(slash + 1, sizeof prog - (size_t)(slash + 1 - prog), "nvactl");
+		azlab_sfmt(sock, sizeof sock, "%s/nvad.sock", dir);
+	} else if (sw == AZLAB_SW_FRR) {
+		azlab_sfmt(prog, sizeof prog, "/usr/bin/vtysh"); /* FRR's vty sockets are in dir */
+	} else if (sw == AZLAB_SW_BIRD) {
+		azlab_sfmt(prog, sizeof prog, "/usr/sbin/birdc");
+		azlab_sfmt(sock, sizeof sock, "%s/bird.ctl", dir);
+	} else {
+		return false;
+	}
+	if (access(prog, X_OK) != 0)
+		return false;
+	const char *nv_argv[] = { prog, "--socket", sock, "show", "ip", "bgp", "json", NULL };
+	const char *frr_argv[] = { prog, "--vty_socket", dir, "-c", "show ip bgp json", NULL };
+	const char *bird_routes[] = { prog, "-s", sock, "show", "route", "all", NULL };
+	const char *bird_protos[] = { prog, "-s", sock, "show", "protocols", "all", NULL };
+	size_t cap = 1 << 20;
+	char *out = malloc(cap), *out2 = sw == AZLAB_SW_BIRD ? malloc(cap) : NULL;
+	bool ok = out && (sw != AZLAB_SW_BIRD || out2);
+	if (ok && sw == AZLAB_SW_BIRD)
+		ok = azlab_run_ns(ns, bird_routes, NULL, out, cap) == 0 &&
+		     azlab_run_ns(ns, bird_protos, NULL, out2, cap) == 0 &&
+		     rib_from_bird(r, out, out2);
+	else if (ok)
+		ok = azlab_run_ns(ns, sw == AZLAB_SW_NVAD ? nv_argv : frr_argv, NULL, out, cap) == 0 &&
+		     rib_from_json(r, out);
+	free(out);
+	free(out2);
+	if (!ok) {
+		free(r->v);
+		*r = (struct rib){ 0 };
+		return false;
+	}
+	if (r->n)
+		qsort(r->v, r->n, sizeof *r->v, rib_cmp);
+	return true;
+}
+
+/* What an NVA running nvad, FRR or BIRD really received from the Route
+ * Server (its RIB, router_rib). -1 when it cannot be asked. */
 static int nva_received(struct live *l, const struct azlab_expect_bgp *b, char *d, size_t cap)
 {
 	int vm = azlab_topo_vm(l->t, b->nva), rs = azlab_topo_route_server(l->t, b->route_server);
 	if (vm < 0 || rs < 0 || !l->t->vms[vm].nva)
 		return -1;
 	int sw = l->t->vms[vm].nva->software;
-	if (sw != AZLAB_SW_NVAD && sw != AZLAB_SW_FRR)
-		return -1;
-	char prog[PATH_MAX + 16], ns[AZLAB_NS_MAX], pb[AZLAB_PFXSTR], ib[AZLAB_IPSTR], want[256],
-		dir[PATH_MAX];
-	const char *sock = NULL;
-	if (sw == AZLAB_SW_NVAD) {
-		json_object *vms = jget(l->st, "virtualMachines");
-		for (size_t i = 0; vms && i < json_object_array_length(vms); i++) {
-			json_object *v = json_object_array_get_idx(vms, i);
-			if (!strcmp(jstr(v, "name"), b->nva))
-				sock = jstr(v, "socket");
-		}
-		if (!sock || !*sock)
-			return -1;
-		azlab_sfmt(prog, sizeof prog, "%s", jstr(l->st, "nvad"));
-		char *slash = strrchr(prog, '/');
-		if (!slash)
-			return -1;
-		azlab_sfmt(slash + 1, sizeof prog - (size_t)(slash + 1 - prog), "nvactl");
-	} else {
-		/* FRR's daemons keep their vty sockets in the VM's run directory */
-		azlab_sfmt(dir, sizeof dir, "%s/%s", l->n.dir, b->nva);
-		azlab_sfmt(prog, sizeof prog, "/usr/bin/vtysh");
-	}
-	if (access(prog, X_OK) != 0)
-		return -1;
+	char ns[AZLAB_NS_MAX], pb[AZLAB_PFXSTR], ib[AZLAB_IPSTR], want[256];
+	struct rib r = { 0 };
 	azlab_fabric_vm_ns(&l->n, l->t, vm, ns, sizeof ns);
+	if (!router_rib(l, b->nva, ns, sw, &r))
+		return -1;
 	azlab_pfx_fmt(b->prefix, pb);
-	const char *nv_argv[] = { prog, "--socket", sock, "show", "ip", "bgp", "json", NULL };
-	const char *frr_argv[] = { prog, "--vty_socket", dir, "-c", "show ip bgp json", NULL };
-	char *out = malloc(1 << 20);
-	if (!out)
-		return -1;
-	int rc = azlab_run_ns(ns, sw == AZLAB_SW_NVAD ? nv_argv : frr_argv, NULL, out, 1 << 20);
-	json_object *root = rc == 0 ? json_tokener_parse(out) : NULL;
-	free(out);
-	if (!root)
-		return -1;
 	azlab_aspath_fmt(b->as_path, b->n_as_path, want, sizeof want);
-	json_object *paths = jget(jget(root, "routes"), pb);
 	int from = 0, match = 0;
 	char seen[256] = "";
-	for (size_t i = 0; paths && i < json_object_array_length(paths); i++) {
-		json_object *p = json_object_array_get_idx(paths, i);
-		const char *peer = jstr(p, "peerId");
+	for (size_t i = 0; i < r.n; i++) {
+		const struct rib_path *p = &r.v[i];
 		bool ours = false;
 		for (int k = 0; k < 2; k++)
-			ours |= !strcmp(peer, azlab_ip_fmt(l->t->route_servers[rs].ips[k], ib));
-		if (!ours)
+			ours |= !strcmp(p->peer, azlab_ip_fmt(l->t->route_servers[rs].ips[k], ib));
+		if (!ours || !azlab_pfx_eq(p->prefix, b->prefix))
 			continue;
 		from++;
-		azlab_sfmt(seen, sizeof seen, "%s", jstr(p, "path"));
-		if (!b->has_as_path || !strcmp(jstr(p, "path"), want))
+		azlab_sfmt(seen, sizeof seen, "%s", p->path);
+		if (!b->has_as_path || !strcmp(p->path, want))
 			match++;
 	}
-	json_object_put(root);
+	free(r.v);
 	int ok = b->absent ? from == 0 : match > 0;
-	azlab_sfmt(d, cap, "%s's %s: %s", b->nva, sw == AZLAB_SW_NVAD ? "nvad" : "FRR",
+	azlab_sfmt(d, cap, "%s's %s: %s", b->nva, sw_name(sw),
 		 from ? "" : "not in its RIB (dropped by its inbound policy?)");
 	if (from)
 		azlab_sfmt(d + strlen(d), cap - strlen(d), "%d path%s from the Route Server, path %s", from,
@@ -1800,8 +1910,8 @@ static int nva_received(struct live *l, const struct azlab_expect_bgp *b, char *
 	return ok;
 }
 
-/* A site whose CE runs nvad or FRR: what its BGP RIB holds from the MSEE
- * (asked with nvactl or vtysh in its namespace) against what the model says
+/* A site whose CE runs software: what its BGP RIB holds from the MSEE
+ * (router_rib) against what the model says
  * the MSEE sends the site (R-C3), prefix and path. -1 when it cannot be
  * asked. */
 static int site_learned_check(struct live *l, int si, char *d, size_t cap)
@@ -1809,51 +1919,22 @@ static int site_learned_check(struct live *l, int si, char *d, size_t cap)
 	const struct azlab_site *st = &l->t->sites[si];
 	if (!azlab_site_runs_ce(st))
 		return -1;
-	char prog[PATH_MAX + 16], ns[AZLAB_NS_MAX], dir[PATH_MAX], ib[AZLAB_IPSTR], sock[PATH_MAX];
-	azlab_sfmt(dir, sizeof dir, "%s/%s", l->n.dir, st->name);
-	azlab_sfmt(sock, sizeof sock, "%s/nvad.sock", dir);
-	if (st->software == AZLAB_SW_NVAD) {
-		azlab_sfmt(prog, sizeof prog, "%s", jstr(l->st, "nvad"));
-		char *slash = strrchr(prog, '/');
-		if (!slash)
-			return -1;
-		azlab_sfmt(slash + 1, sizeof prog - (size_t)(slash + 1 - prog), "nvactl");
-	} else {
-		azlab_sfmt(prog, sizeof prog, "/usr/bin/vtysh");
-	}
-	if (access(prog, X_OK) != 0)
-		return -1;
+	char ns[AZLAB_NS_MAX], ib[AZLAB_IPSTR];
+	struct rib r = { 0 };
 	azlab_ns_name(&l->n, st->name, ns, sizeof ns);
-	const char *nv_argv[] = { prog, "--socket", sock, "show", "ip", "bgp", "json", NULL };
-	const char *frr_argv[] = { prog, "--vty_socket", dir, "-c", "show ip bgp json", NULL };
-	char *out = malloc(1 << 20);
-	if (!out)
-		return -1;
-	int rc = azlab_run_ns(ns, st->software == AZLAB_SW_NVAD ? nv_argv : frr_argv, NULL, out,
-			      1 << 20);
-	json_object *root = rc == 0 ? json_tokener_parse(out) : NULL;
-	free(out);
-	if (!root)
+	if (!router_rib(l, st->name, ns, st->software, &r))
 		return -1;
 	uint32_t ce, me;
 	azlab_site_link(si, &ce, &me);
 	azlab_ip_fmt(me, ib);
 	struct strbuf live = STRBUF_INIT, model = STRBUF_INIT;
-	json_object *routes = jget(root, "routes");
-	if (routes && json_object_is_type(routes, json_type_object)) {
-		json_object_object_foreach(routes, key, val)
-		{
-			for (size_t i = 0; json_object_is_type(val, json_type_array) &&
-					   i < json_object_array_length(val);
-			     i++) {
-				json_object *p = json_object_array_get_idx(val, i);
-				if (strcmp(jstr(p, "peerId"), ib) != 0)
-					continue;
-				strbuf_printf(&live, "%s%s [%s]", live.len ? " " : "", key, jstr(p, "path"));
-			}
-		}
+	for (size_t i = 0; i < r.n; i++) {
+		char pb[AZLAB_PFXSTR];
+		if (!strcmp(r.v[i].peer, ib))
+			strbuf_printf(&live, "%s%s [%s]", live.len ? " " : "",
+				      azlab_pfx_fmt(r.v[i].prefix, pb), r.v[i].path);
 	}
-	json_object_put(root);
+	free(r.v);
 	/* the model's list in prefix order, as the RIBs print */
 	const struct azlab_rlist *ml = azlab_model_site_learned(l->m, si);
 	size_t n = ml ? ml->n : 0;
@@ -1875,11 +1956,11 @@ static int site_learned_check(struct live *l, int si, char *d, size_t cap)
 	bool ok = !live.oom && !model.oom && !strcmp(strbuf_str(&live), strbuf_str(&model));
 	if (ok)
 		azlab_sfmt(d, cap, "live: its %s learned from the MSEE %s, as the model says",
-			   st->software == AZLAB_SW_NVAD ? "nvad" : "FRR",
+			   sw_name(st->software),
 			   live.len ? strbuf_str(&live) : "nothing");
 	else
 		azlab_sfmt(d, cap, "live: its %s learned from the MSEE %s; the model says %s",
-			   st->software == AZLAB_SW_NVAD ? "nvad" : "FRR",
+			   sw_name(st->software),
 			   live.len ? strbuf_str(&live) : "nothing",
 			   model.len ? strbuf_str(&model) : "nothing");
 	strbuf_free(&live);
@@ -1927,7 +2008,7 @@ int azlab_live_test(const char *file, const struct azlab_live_opts *o)
 				ok = ok && sent;
 				size_t len = strlen(detail);
 				azlab_sfmt(detail + len, sizeof detail - len, "; %s", d2);
-				/* and, for nvad and FRR, whether it kept them (its
+				/* and, for nvad, FRR and BIRD, whether it kept them (its
 				 * policy, RFC 8212) */
 				if (nva_received(&l, e->bgp, d2, sizeof d2) >= 0) {
 					len = strlen(detail);

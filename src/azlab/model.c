@@ -99,7 +99,7 @@ bool azlab_feed_from_topology(const struct azlab_topo *t, struct azlab_feed *f)
 
 bool azlab_site_runs_ce(const struct azlab_site *s)
 {
-	return (s->software == AZLAB_SW_NVAD || s->software == AZLAB_SW_FRR) && s->config;
+	return s->software != AZLAB_SW_NONE && s->config;
 }
 
 /* ---- route lists ---- */

@@ -49,7 +49,7 @@ struct azlab_feed {
 #define AZLAB_FEED_INIT { 0 }
 
 bool azlab_feed_add(struct azlab_feed *f, const struct azlab_feed_route *r);
-/* A site whose CE router runs software of its own (nvad or FRR, with a
+/* A site whose CE router runs software of its own (nvad, FRR or BIRD, with a
  * config): its routes come from the feed, and live from a BGP session. */
 bool azlab_site_runs_ce(const struct azlab_site *s);
 /* The declared advertisements of every NVA to every Route Server they name

@@ -187,6 +187,19 @@ static int enter_ns(const char *ns)
 	return rc;
 }
 
+/* Listens on port 179 in the namespace entered. The NVAs and CE routers
+ * connect over IPv4, so IPv4 failing is a failure even when IPv6 listens
+ * (a program of the user's holding 0.0.0.0:179 in the namespace). */
+static bool listen_v4(struct bgp_speaker *sp, const char *who, const char *ns, char *err,
+		      size_t cap)
+{
+	bgp_speaker_listen(sp);
+	int e = bgp_speaker_listen_error(sp, AF_INET);
+	if (e)
+		azlab_sfmt(err, cap, "%s: cannot listen on port 179 in %s: %s", who, ns, strerror(e));
+	return e == 0;
+}
+
 struct azlab_rs *azlab_rs_new(struct loop *loop, const struct azlab_topo *t,
 			      const struct azlab_lab_names *n, char *err, size_t cap)
 {
@@ -272,10 +285,10 @@ struct azlab_rs *azlab_rs_new(struct loop *loop, const struct azlab_topo *t,
 					 strerror(errno));
 				ok = false;
 			}
-			if (ok && !bgp_speaker_listen(ri->sp)) {
-				azlab_sfmt(err, cap, "route server %s instance %d: cannot listen on port 179 in %s: %s",
-					 rs->name, i, ns, strerror(errno));
-				ok = false;
+			if (ok) {
+				char who[160];
+				azlab_sfmt(who, sizeof who, "route server %s instance %d", rs->name, i);
+				ok = listen_v4(ri->sp, who, ns, err, cap);
 			}
 			if (setns(home, CLONE_NEWNET) < 0) {
 				azlab_sfmt(err, cap, "cannot return to azlab's namespace: %s", strerror(errno));
@@ -789,10 +802,10 @@ struct azlab_msee *azlab_msee_new(struct loop *loop, const struct azlab_topo *t,
 				   strerror(errno));
 			ok = false;
 		}
-		if (ok && !bgp_speaker_listen(mi->sp)) {
-			azlab_sfmt(err, cap, "MSEE of %s: cannot listen on port 179 in %s: %s",
-				   t->circuits[c].name, ns, strerror(errno));
-			ok = false;
+		if (ok) {
+			char who[160];
+			azlab_sfmt(who, sizeof who, "MSEE of %s", t->circuits[c].name);
+			ok = listen_v4(mi->sp, who, ns, err, cap);
 		}
 		if (setns(home, CLONE_NEWNET) < 0) {
 			azlab_sfmt(err, cap, "cannot return to azlab's namespace: %s", strerror(errno));

@@ -47,6 +47,7 @@ struct bgp_speaker *bgp_speaker_new(struct loop *loop, const struct logger *log,
 		snprintf(s->hostname, sizeof(s->hostname), "%s", cfg->hostname);
 	s->cfg.hostname = NULL;
 	s->listen[0].fd = s->listen[1].fd = -1;
+	s->listen_err[0] = s->listen_err[1] = ENOTCONN; /* not asked to listen yet */
 	s->scratch = malloc(BGP_SCRATCH_SIZE);
 	s->scratch2 = malloc(2 * (size_t)BGP_MAX_EXT_MSG);
 	s->reap_task = (struct loop_task){ .run = reap_run, .ctx = s };
@@ -233,6 +234,7 @@ bool bgp_speaker_listen(struct bgp_speaker *s)
 	int err = 0;
 	for (int i = 0; i < 2; i++) {
 		int fd = listen_on(s, families[i]);
+		s->listen_err[i] = fd < 0 ? errno : 0;
 		if (fd < 0) {
 			err = errno;
 			log_warn(s->log, "cannot listen on %s port %u: %s",
@@ -251,6 +253,11 @@ bool bgp_speaker_listen(struct bgp_speaker *s)
 	if (!any)
 		errno = err;
 	return any;
+}
+
+int bgp_speaker_listen_error(const struct bgp_speaker *s, int family)
+{
+	return s->listen_err[family == AF_INET ? 0 : 1];
 }
 
 static uint16_t free_slot(struct bgp_speaker *s)

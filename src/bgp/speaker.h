@@ -128,6 +128,10 @@ void bgp_speaker_link_down(struct bgp_speaker *s, int ifindex);
 /* Opens the listening sockets (IPv4 and IPv6 on the configured port). False
  * with errno set when neither could be opened. */
 bool bgp_speaker_listen(struct bgp_speaker *s);
+/* 0 when the speaker listens for family (AF_INET or AF_INET6), else why not
+ * (an errno value; ENOTCONN before bgp_speaker_listen). One family can fail
+ * while the other listens, and bgp_speaker_listen then returns true. */
+int bgp_speaker_listen_error(const struct bgp_speaker *s, int family);
 
 /* Neighbors. bgp_peer_set applies a new configuration to an existing peer and
  * resets the session only when a session parameter changed; it returns true

@@ -260,6 +260,7 @@ struct bgp_speaker {
 	struct bgp_speaker_cfg cfg;
 	char hostname[64];
 	struct loop_fd listen[2];       /* IPv4, IPv6 */
+	int listen_err[2];              /* why each is not listening, 0 when it is */
 	struct bgp_peer **peers;        /* by slot - 1 */
 	uint16_t n_slots;
 	struct bgp_rib rib;

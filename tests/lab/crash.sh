@@ -6,7 +6,7 @@
 # Starts `azlab up` under a name of its own, kills it (SIGKILL) as soon as
 # the first namespaces exist, so the supervisor is mid-build; then kills the
 # supervisor too (a crash), and checks that `azlab down` leaves no namespace,
-# run directory, process or host interface of the lab, and that a second
+# run directory, process, host interface or nftables table of the lab, and that a second
 # down says nothing is left. Root only (77 otherwise).
 set -u
 AZLAB=$1 NVAD=$2 FILE=$3
@@ -14,7 +14,7 @@ AZLAB=$1 NVAD=$2 FILE=$3
 needs_root_and nft iptables ip
 
 NAME=azlc$$
-LINKS_BEFORE=$(ip -o link show | awk -F': ' '{print $2}' | sort)
+BEFORE=$(host_state)
 trap '"$AZLAB" --name "$NAME" down >/dev/null 2>&1' EXIT
 
 "$AZLAB" --name "$NAME" --nvad "$NVAD" up "$FILE" >/dev/null 2>&1 &
@@ -35,14 +35,7 @@ PIDS="$SUP $(awk '{print $1}' "/run/azlab/$NAME/pids" 2>/dev/null)"
 "$AZLAB" --name "$NAME" down >/tmp/azlab-crash-$$.out 2>&1 && ok "azlab down after the crash" || notok "azlab down after the crash"
 sed 's/^/# /' /tmp/azlab-crash-$$.out
 rm -f /tmp/azlab-crash-$$.out
-left=$(ip netns list | awk '{print $1}' | grep "^azl-$NAME-" | tr '\n' ' ')
-[ -z "$left" ] && ok "no namespace left" || notok "namespaces left: $left"
-[ ! -e "/run/azlab/$NAME" ] && ok "run directory removed" || notok "/run/azlab/$NAME left"
-alive=
-for p in $PIDS; do kill -0 "$p" 2>/dev/null && alive="$alive $p"; done
-[ -z "$alive" ] && ok "no process left" || notok "processes left:$alive"
-[ "$(ip -o link show | awk -F': ' '{print $2}' | sort)" = "$LINKS_BEFORE" ] &&
-	ok "the host's interfaces are as before" || notok "the host's interfaces changed"
+nothing_left "$BEFORE" $PIDS
 out=$("$AZLAB" --name "$NAME" down 2>&1)
 case $out in *"0 namespaces deleted, 0 processes"*) ok "a second down finds nothing" ;;
 *) notok "a second down finds nothing ($out)" ;; esac

@@ -36,6 +36,9 @@ done
 if grep -q 'software: *frr' "$FILE"; then
 	[ -x /usr/lib/frr/bgpd ] && command -v vtysh >/dev/null || skip "FRR not installed (./run deps)"
 fi
+if grep -q 'software: *bird' "$FILE"; then
+	[ -x /usr/sbin/bird ] || skip "BIRD not installed (./run deps)"
+fi
 
 NAME=azlt$$-$(basename "$(dirname "$FILE")" | cut -c1-6)-$(basename "$FILE" .yaml | md5sum | cut -c1-4)
 OUT=$(mktemp -d /tmp/azlab-live.XXXXXX)

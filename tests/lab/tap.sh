@@ -37,7 +37,31 @@ lab_up() {
 # lab_down: `azlab down`, and no namespace of the lab left
 lab_down() {
 	az down >/dev/null 2>&1 && ok "azlab down" || notok "azlab down"
+	no_namespace_left
+}
+# no_namespace_left: no namespace azl-$NAME-*
+no_namespace_left() {
 	local left
-	left=$(ip netns list | awk '{print $1}' | grep -c "^azl-$NAME-")
-	[ "$left" = 0 ] && ok "no namespace left" || notok "$left namespaces left"
+	left=$(ip netns list | awk '{print $1}' | grep "^azl-$NAME-" | tr '\n' ' ')
+	[ -z "$left" ] && ok "no namespace left" || notok "namespaces left: $left"
+}
+# host_state: the host's interfaces and nftables tables (a lab makes none)
+host_state() {
+	ip -o link show | awk -F': ' '{print $2}' | sort
+	nft list tables | sort
+}
+# nothing_left BEFORE PID...: of the lab $NAME no namespace, no run
+# directory, none of the PIDs and no process naming the lab alive, and the
+# host's interfaces and nftables tables as BEFORE (host_state's output)
+nothing_left() {
+	local before=$1 alive= p
+	shift
+	no_namespace_left
+	[ ! -e "/run/azlab/$NAME" ] && ok "run directory removed" || notok "/run/azlab/$NAME left"
+	for p in "$@" $(pgrep -f -- "$NAME"); do
+		kill -0 "$p" 2>/dev/null && alive="$alive $p"
+	done
+	[ -z "$alive" ] && ok "no process left" || notok "processes left:$alive"
+	[ "$(host_state)" = "$before" ] && ok "the host's interfaces and nftables tables are as before" ||
+		notok "the host's interfaces or nftables tables changed"
 }
