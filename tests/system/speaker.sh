@@ -4,8 +4,8 @@
 #
 #   speaker.sh CASE NVAD NVACTL
 #
-# CASE: nvad-nvad | frr | bird | gobgp | openbgpd | exabgp | security | config |
-#       ebgp-policy | keepalive-under-load (README.md describes each).
+# CASE: nvad-nvad | frr | bird | gobgp | openbgpd | exabgp | security | privileges |
+#       config | ebgp-policy | keepalive-under-load (README.md describes each).
 # Prints `ok - ...` / `not ok - ...` lines and `N passed, M failed`; exit 1
 # when something failed, 77 (skipped) when not root or a needed program is
 # missing. Every daemon runs in a namespace made here, with its configuration,
@@ -41,6 +41,10 @@ need_frr() { [ -x /usr/lib/frr/bgpd ] && [ -x /usr/lib/frr/zebra ] && command -v
 	skip "frr not installed"; }
 case $CASE in
 nvad-nvad | config | ebgp-policy | redistribute | graceful-restart) ;;
+privileges)
+	command -v setpriv >/dev/null || skip "setpriv (util-linux) not installed"
+	id nobody >/dev/null 2>&1 || skip "no user nobody"
+	;;
 frr) need_frr ;;
 bird) command -v bird >/dev/null && command -v birdc >/dev/null || skip "bird2 not installed" ;;
 gobgp) command -v gobgpd >/dev/null && command -v gobgp >/dev/null || skip "gobgpd not installed" ;;
@@ -854,6 +858,127 @@ except OSError as e: print(e)')" refused
 }
 
 # ====================================================================================
+# privileges: capabilities kept, --user, what still works as user nobody
+# ====================================================================================
+# CAP_NET_BIND_SERVICE (10) and CAP_NET_ADMIN (12); CAP_NET_ADMIN alone.
+CAPS_BIND_ADMIN=0000000000001400
+CAPS_ADMIN=0000000000001000
+# proc_status NAME FIELD: a line of /proc/PID/status of that nvad, tabs as spaces.
+proc_status() {
+	awk -v f="$2:" '$1 == f { $1 = ""; sub(/^ /, ""); print }' "/proc/$(lib_pid "$TMP" "$1")/status" 2>/dev/null
+}
+# expect_caps NAME LABEL CAPS: CapEff, CapPrm and CapBnd are CAPS, CapInh and
+# CapAmb empty.
+expect_caps() {
+	expect_eq "$2: CapEff/CapPrm/CapBnd/CapInh/CapAmb" \
+		"$(for f in CapEff CapPrm CapBnd CapInh CapAmb; do proc_status "$1" $f; done | tr '\n' ' ')" \
+		"$3 $3 $3 0000000000000000 0000000000000000 "
+}
+# kroute NS PREFIX: nvad's kernel route (protocol 186) for PREFIX, or nothing.
+kroute() {
+	local f=-4
+	case $2 in *:*) f=-6 ;; esac
+	ip -n "$1" $f route show proto 186 "$2" 2>/dev/null
+}
+k_has() { [ -n "$(kroute "$NSA" "$1")" ]; }
+k_not() { [ -z "$(kroute "$NSA" "$1")" ]; }
+case_privileges() {
+	local out rc nob nog e0
+	nob=$(id -u nobody)
+	nog=$(id -g nobody)
+	net_ab || { notok "namespaces set up"; return; }
+	preset_a; C_PASSIVE=1; nvad_conf "$TMP/a.conf"
+	preset_b; nvad_conf "$TMP/b.conf"
+
+	# Bad values: a clear message and exit 2, before anything starts.
+	for bad in "nvt-no-such-user-$$|no user 'nvt-no-such-user-$$'" \
+		"nobody:nvt-no-such-group-$$|no group 'nvt-no-such-group-$$'" \
+		":nogroup|is not USER or USER:GROUP" "nobody:|is not USER or USER:GROUP"; do
+		out=$(timeout 10 ip netns exec "$NSA" "$NVAD" -f "$TMP/a.conf" --socket "$TMP/bad.sock" \
+			--user "${bad%%|*}" 2>&1)
+		rc=$?
+		if [ "$rc" = 2 ] && printf '%s\n' "$out" | grep -qF -- "${bad#*|}"; then
+			ok "--user '${bad%%|*}': exit 2, '$out'"
+		else
+			notok "--user '${bad%%|*}': exit 2 and a message with '${bad#*|}' (exit $rc: $out)"
+		fi
+	done
+	out=$(timeout 10 "$NVAD" -f "$TMP/a.conf" --socket "$TMP/bad.sock" --group nogroup 2>&1)
+	expect_eq "--group without --user: exit 2 ($out)" "$?" 2
+	out=$(timeout 10 setpriv --reuid="$nob" --regid="$nog" --clear-groups \
+		"$NVAD" -f "$TMP/a.conf" --socket "$TMP/bad.sock" --port 0 --user nobody 2>&1)
+	rc=$?
+	check "--user when not started as root: exit 1 ($rc), '$out'" \
+		eval '[ "$rc" = 1 ] && printf "%s\n" "$out" | grep -q "needs nvad started as root"'
+
+	# As root on a high port: CAP_NET_ADMIN only, uid 0.
+	nvad_spawn p "$NSA" "$TMP/a.conf" --no-kernel --port 1179 || { notok "nvad on port 1179 started"; return; }
+	sleep 0.5
+	expect_caps p "root, --port 1179" $CAPS_ADMIN
+	expect_eq "root, --port 1179: Uid" "$(proc_status p Uid)" "0 0 0 0"
+	nvad_kill p || notok "nvad on port 1179 stopped"
+
+	# B (root, --no-kernel) and A as nobody, writing kernel routes.
+	nvad_start b "$NSB" || { notok "nvad B started"; return; }
+	nvad_spawn a "$NSA" "$TMP/a.conf" --user nobody || { notok "nvad A started with --user nobody"; return; }
+	ok "nvad A (--user nobody, kernel routes) and B started"
+	sleep 0.5
+	expect_eq "A: Uid (real, effective, saved, fs)" "$(proc_status a Uid)" "$nob $nob $nob $nob"
+	expect_eq "A: Gid" "$(proc_status a Gid)" "$nog $nog $nog $nog"
+	expect_eq "A: supplementary groups" "$(proc_status a Groups)" "$nog"
+	expect_caps a "A as nobody on port 179" $CAPS_BIND_ADMIN
+	expect_eq "A: NoNewPrivs" "$(proc_status a NoNewPrivs)" 1
+	check "A's log says how it runs: $(grep -m1 'running as' "$TMP/a.log" | cut -c1-160)" \
+		grep -q "running as uid $nob, gid $nog, capabilities cap_net_bind_service,cap_net_admin=ep" "$TMP/a.log"
+
+	# The control socket stays root's: created before the switch, mode 0600.
+	expect_eq "control socket owner and mode" "$(stat -c '%U %a' "$TMP/a.sock")" "root 600"
+	out=$(setpriv --reuid="$nob" --regid="$nog" --clear-groups \
+		timeout 10 "$NVACTL" --socket "$TMP/a.sock" show ip bgp summary 2>&1)
+	rc=$?
+	check "nvactl as nobody (nvad's own user) is refused (exit $rc: $(printf '%s' "$out" | head -1))" test "$rc" != 0
+
+	# A session, and B's routes in A's kernel (protocol 186).
+	if wait_for 30 both_est; then ok "A (nobody): sessions with B Established (IPv4 and IPv6)"; else
+		notok "A (nobody): sessions with B Established"; dump_logs "$TMP/a.log"; return; fi
+	for p in 10.102.0.0/16 10.112.0.0/16 2001:db8:b0::/48; do
+		if wait_for 20 k_has $p; then ok "A (nobody) installed $p in its kernel: $(kroute "$NSA" $p)"; else
+			notok "A (nobody) installed $p in its kernel"; fi
+	done
+
+	# Reload: a withdrawal follows into the kernel.
+	preset_b; C_EXTRA=0; nvad_conf "$TMP/b.conf"
+	check "B: reload without 10.112.0.0/16" nv_reload b
+	if wait_for 20 k_not 10.112.0.0/16; then ok "A (nobody) removed 10.112.0.0/16 from its kernel"; else
+		notok "A (nobody) removed 10.112.0.0/16 from its kernel"; fi
+	preset_a; C_PASSIVE=1; C_NBR=" neighbor %s description to-b\n"; nvad_conf "$TMP/a.conf"
+	check "A (nobody): nvactl reload with a description" nv_reload a
+	check "A: still Established after the reload" both_est
+	# A new router id is a new speaker that binds port 179 again: what
+	# CAP_NET_BIND_SERVICE is kept for.
+	e0=$(nv_field b 10.97.0.1 connectionsEstablished)
+	sed -i 's/^ bgp router-id 10.97.0.1$/ bgp router-id 10.97.0.11/' "$TMP/a.conf"
+	check "A (nobody): reload with a new router id (a new speaker)" nv_reload a
+	if wait_for 10 eval '[ -n "$(ip netns exec "$NSA" ss -Hltn "sport = :179")" ]'; then
+		ok "A (nobody) listens on port 179 again: $(ip netns exec "$NSA" ss -Hltn 'sport = :179' | awk '{print $4}' | tr '\n' ' ')"
+	else
+		notok "A (nobody) listens on port 179 again"; grep -i listen "$TMP/a.log" | tail -3 | sed 's/^/#   /'
+	fi
+	check "A's log has no listening error" eval '! grep -q "cannot listen" "$TMP/a.log"'
+	# A is passive: B connects to A's port 179.
+	if wait_for 30 eval 'both_est && gt "$(nv_field b 10.97.0.1 connectionsEstablished)" "$e0"'; then
+		ok "A (nobody, new speaker): B connected to port 179 again, Established"
+	else
+		notok "A (nobody, new speaker): B connected to port 179 again (B: $(nv_field b 10.97.0.1 bgpState))"
+	fi
+	if wait_for 20 k_has 10.102.0.0/16; then ok "A (nobody, new speaker): 10.102.0.0/16 in its kernel"; else
+		notok "A (nobody, new speaker): 10.102.0.0/16 in its kernel"; fi
+	expect_caps a "A after the reloads" $CAPS_BIND_ADMIN
+	check "A: no permission error in its log" eval '! grep -qiE "operation not permitted|permission denied" "$TMP/a.log"'
+	[ "$FAILED" -gt 0 ] && dump_logs "$TMP/a.log" "$TMP/b.log"
+}
+
+# ====================================================================================
 # config: --check, errors, reload (failing, soft, resetting), SIGHUP
 # ====================================================================================
 # nv_desc NAME PEER: the description shown in show ip bgp summary json.
@@ -1276,6 +1401,7 @@ redistribute) case_redistribute ;;
 nvad-nvad) case_nvad_nvad ;;
 frr | bird | gobgp | openbgpd | exabgp) case_daemon "$CASE" ;;
 security) case_security ;;
+privileges) case_privileges ;;
 config) case_config ;;
 ebgp-policy) case_ebgp_policy ;;
 keepalive-under-load) case_keepalive_under_load ;;
