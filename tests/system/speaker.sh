@@ -5,7 +5,7 @@
 #   speaker.sh CASE NVAD NVACTL
 #
 # CASE: nvad-nvad | frr | bird | gobgp | openbgpd | exabgp | security | privileges |
-#       config | ebgp-policy | keepalive-under-load (README.md describes each).
+#       rfc7606 | config | ebgp-policy | keepalive-under-load (README.md describes each).
 # Prints `ok - ...` / `not ok - ...` lines and `N passed, M failed`; exit 1
 # when something failed, 77 (skipped) when not root or a needed program is
 # missing. Every daemon runs in a namespace made here, with its configuration,
@@ -41,6 +41,7 @@ need_frr() { [ -x /usr/lib/frr/bgpd ] && [ -x /usr/lib/frr/zebra ] && command -v
 	skip "frr not installed"; }
 case $CASE in
 nvad-nvad | config | ebgp-policy | redistribute | graceful-restart) ;;
+rfc7606) command -v python3 >/dev/null || skip "python3 not installed" ;;
 privileges)
 	command -v setpriv >/dev/null || skip "setpriv (util-linux) not installed"
 	id nobody >/dev/null 2>&1 || skip "no user nobody"
@@ -979,6 +980,142 @@ case_privileges() {
 }
 
 # ====================================================================================
+# rfc7606: malformed UPDATEs from a raw peer; nvad's RIB and kernel follow RFC 7606
+# ====================================================================================
+# raw COMMAND...: one command to rawpeer.py (in B), its answer on stdout.
+raw() {
+	local line
+	printf '%s\n' "$*" >&"${RAW[1]}" || return 1
+	read -r -t 40 line <&"${RAW[0]}" || { echo "no answer"; return 1; }
+	printf '%s\n' "$line"
+}
+# The path nvad A holds for a prefix (show ip bgp PREFIX json), or nothing.
+rib_path() {
+	local cmd="show ip bgp"
+	case $1 in *:*) cmd="show bgp ipv6 unicast" ;; esac
+	nv a $cmd "$1" json 2>/dev/null | jq -c '.paths[0] // empty'
+}
+rib_has() { [ -n "$(rib_path "$1")" ]; }
+rib_not() { [ -z "$(rib_path "$1")" ]; }
+# raw_connect: the raw peer up and its stable routes in A's RIB and kernel.
+raw_connect() {
+	local r
+	for _ in $(seq 15); do
+		r=$(raw connect)
+		[ "$r" = established ] && break
+		sleep 2
+	done
+	[ "$r" = established ] || { say "raw peer: $r"; return 1; }
+	[ "$(raw announce 10.200.0.0/16)" = sent ] && [ "$(raw announce 2001:db8:200::/48)" = sent ] &&
+		wait_for 20 eval 'k_has 10.200.0.0/16 && k_has 2001:db8:200::/48'
+}
+# stable_stays LABEL: the routes not in the malformed UPDATE are still in the
+# RIB and the kernel, and the session is up.
+stable_stays() {
+	check "$1: session still Established, the other routes (10.200.0.0/16, 2001:db8:200::/48) stay in the RIB and the kernel" \
+		eval '[ "$(raw wait 1)" = up ] && nv_est a 10.97.0.2 && rib_has 10.200.0.0/16 && rib_has 2001:db8:200::/48 && k_has 10.200.0.0/16 && k_has 2001:db8:200::/48'
+}
+case_rfc7606() {
+	local row name expect cite p i=0 r lines0 code sub
+	net_ab || { notok "namespaces set up"; return; }
+	cat >"$TMP/a.conf" <<-EOF
+	frr defaults traditional
+	hostname nvad-a
+	router bgp 65001
+	 bgp router-id 10.97.0.1
+	 no bgp ebgp-requires-policy
+	 neighbor 10.97.0.2 remote-as 65002
+	 neighbor 10.97.0.2 passive
+	 neighbor 10.97.0.2 timers 3 9
+	 address-family ipv4 unicast
+	  neighbor 10.97.0.2 activate
+	 exit-address-family
+	 address-family ipv6 unicast
+	  neighbor 10.97.0.2 activate
+	 exit-address-family
+	exit
+	EOF
+	# nvad writes routes to the kernel of its namespace (protocol 186).
+	nvad_spawn a "$NSA" "$TMP/a.conf" || { notok "nvad A started"; return; }
+	coproc RAW { ip netns exec "$NSB" python3 "$HERE/rawpeer.py" --connect 10.97.0.1 \
+		--local-as 65002 --router-id 10.97.0.2 --next-hop 10.97.0.2 --next-hop6 fd00:97::2 \
+		2>>"$TMP/rawpeer.log"; }
+	if raw_connect; then ok "raw peer B Established with nvad A; its routes in A's kernel"; else
+		notok "raw peer B Established with nvad A; its routes in A's kernel"; dump_logs "$TMP/a.log" "$TMP/rawpeer.log"; return; fi
+
+	# CASE | withdraw, discard:JQ (the path must satisfy JQ), reset:CODE/SUBCODE | the rule.
+	# RFC 7606 section numbers; "3(c)" is item c of section 3.
+	for row in \
+		"origin-value|withdraw|RFC 7606 7.1: ORIGIN with an undefined value is treat-as-withdraw" \
+		"origin-length|withdraw|RFC 7606 7.1: ORIGIN of length other than 1 is treat-as-withdraw" \
+		"aspath-segment-type|withdraw|RFC 7606 7.2: AS_PATH with an undefined segment type is treat-as-withdraw" \
+		"aspath-overrun|withdraw|RFC 7606 7.2: AS_PATH whose segment overruns the attribute is treat-as-withdraw" \
+		"nexthop-length|withdraw|RFC 7606 7.3: NEXT_HOP of length other than 4 is treat-as-withdraw" \
+		"med-length|withdraw|RFC 7606 7.4: MULTI_EXIT_DISC of length other than 4 is treat-as-withdraw" \
+		"localpref-ebgp|discard:.locPrf == null|RFC 7606 7.5: LOCAL_PREF from an external peer is discarded (attribute discard)" \
+		"duplicate-med|discard:.metric == 10|RFC 7606 3(g): an attribute twice: copies after the first are discarded (MED 10 kept, 20 dropped)" \
+		"duplicate-mp-reach|reset:3/1|RFC 7606 3(g): MP_REACH_NLRI twice is a session reset, Malformed Attribute List" \
+		"flags-origin|withdraw|RFC 7606 3(c): a well-known attribute (ORIGIN) flagged optional is treat-as-withdraw" \
+		"flags-atomic-aggregate|discard:.atomicAggregate == null|RFC 7606 3(c) with 7.6: ATOMIC_AGGREGATE with wrong flags is attribute discard" \
+		"communities-length|withdraw|RFC 7606 7.8: COMMUNITIES of a length not a multiple of 4 is treat-as-withdraw" \
+		"missing-aspath|withdraw|RFC 7606 3(d): a missing mandatory attribute (AS_PATH) is treat-as-withdraw" \
+		"missing-nexthop|withdraw|RFC 7606 3(d): a missing NEXT_HOP with an NLRI field is treat-as-withdraw" \
+		"attr-overrun|withdraw|RFC 7606 4: an attribute overrunning the path attributes is treat-as-withdraw, the NLRI found by the Total Path Attribute Length" \
+		"total-length-overrun|reset:3/1|RFC 4271 6.3 (RFC 7606 4 keeps it): Total Path Attribute Length past the UPDATE is a session reset, Malformed Attribute List" \
+		"mp-reach-nexthop-length|reset:3/9|RFC 7606 7.11: MP_REACH_NLRI whose next hop length fits no address cannot be parsed further: session reset (Optional Attribute Error)" \
+		"mp-reach-nexthop-unspecified|withdraw|RFC 7606 7.11 and RFC 4760: MP_REACH_NLRI with the unspecified next hop is treat-as-withdraw"; do
+		IFS='|' read -r name expect cite <<<"$row"
+		i=$((i + 1))
+		case $name in mp-reach-* | duplicate-mp-reach) p=2001:db8:150:$i::/64 ;; *) p=10.150.$i.0/24 ;; esac
+		say "$name ($p): $cite"
+		lines0=$(wc -l <"$TMP/a.log")
+		case $expect in
+		withdraw)
+			# First the prefix well-formed, in the RIB and the kernel.
+			raw announce "$p" >/dev/null
+			wait_for 20 eval 'k_has "$p"' || notok "$name: $p announced well-formed first is in A's kernel"
+			r=$(raw send "$name" "$p")
+			if wait_for 20 eval 'rib_not "$p" && k_not "$p"'; then
+				ok "$name: $p treat-as-withdraw: gone from A's RIB and kernel"
+			else
+				notok "$name: $p treat-as-withdraw: gone from A's RIB and kernel (RIB: $(rib_path "$p"); kernel: $(kroute "$NSA" "$p"); send: $r)"
+			fi
+			stable_stays "$name"
+			;;
+		discard:*)
+			r=$(raw send "$name" "$p")
+			if wait_for 20 eval 'rib_has "$p" && k_has "$p"'; then
+				ok "$name: $p accepted, in A's RIB and kernel"
+			else
+				notok "$name: $p accepted, in A's RIB and kernel (send: $r)"
+			fi
+			check "$name: the path has ${expect#discard:} ($(rib_path "$p" | cut -c1-150))" \
+				jq -e "${expect#discard:}" <<<"$(rib_path "$p")"
+			stable_stays "$name"
+			;;
+		reset:*)
+			code=${expect#reset:}
+			sub=${code#*/}
+			code=${code%/*}
+			r=$(raw send "$name" "$p")
+			expect_eq "$name: nvad sends NOTIFICATION $code/$sub and closes" "$(raw wait 10)" "notification $code $sub"
+			if wait_for 20 eval '! nv_est a 10.97.0.2 && k_not 10.200.0.0/16 && k_not 2001:db8:200::/48 && k_not "$p"'; then
+				ok "$name: the session is down and B's routes left A's kernel"
+			else
+				notok "$name: the session is down and B's routes left A's kernel (state $(nv_field a 10.97.0.2 bgpState))"
+			fi
+			if raw_connect; then ok "$name: B Established again, its routes back in A's kernel"; else
+				notok "$name: B Established again"; return; fi
+			;;
+		esac
+		# nvad's log names the attribute at fault and the action.
+		r=$(tail -n +"$((lines0 + 1))" "$TMP/a.log" | grep -m1 'UPDATE: ')
+		check "$name: nvad logs the fault: ${r#* nvad }" test -n "$r"
+	done
+	[ "$FAILED" -gt 0 ] && dump_logs "$TMP/a.log" "$TMP/rawpeer.log"
+}
+
+# ====================================================================================
 # config: --check, errors, reload (failing, soft, resetting), SIGHUP
 # ====================================================================================
 # nv_desc NAME PEER: the description shown in show ip bgp summary json.
@@ -1402,6 +1539,7 @@ nvad-nvad) case_nvad_nvad ;;
 frr | bird | gobgp | openbgpd | exabgp) case_daemon "$CASE" ;;
 security) case_security ;;
 privileges) case_privileges ;;
+rfc7606) case_rfc7606 ;;
 config) case_config ;;
 ebgp-policy) case_ebgp_policy ;;
 keepalive-under-load) case_keepalive_under_load ;;
