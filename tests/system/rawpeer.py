@@ -2,8 +2,11 @@
 """rawpeer.py: a BGP peer that sends the bytes a test asks for, malformed ones
 included, for speaker.sh's rfc7606 case.
 
-usage: rawpeer.py --connect ADDR --local-as N --router-id A.B.C.D
-                  --next-hop A.B.C.D --next-hop6 X::Y
+usage: rawpeer.py --connect ADDR [--source ADDR] --local-as N --router-id A.B.C.D
+                  --next-hop A.B.C.D --next-hop6 X::Y [--ibgp]
+
+With --ibgp the peer is internal: its AS_PATH is empty and its well-formed
+UPDATEs carry LOCAL_PREF 100.
 
 Commands, one a line on standard input; one answer line each on standard
 output:
@@ -35,10 +38,20 @@ import make_corpus as mc  # noqa: E402
 HOLD = 30
 
 
+def aspath(a):
+    """The peer's AS_PATH: its AS, or empty from an internal peer."""
+    return mc.as_path() if a.ibgp else mc.as_path(mc.segment(mc.SEQ, [a.local_as]))
+
+
+def lpref(a):
+    return mc.local_pref(100) if a.ibgp else b""
+
+
 def base_attrs(a, med_attr=None):
-    """ORIGIN, AS_PATH and, for IPv4, NEXT_HOP, then MED (or med_attr)."""
-    return (mc.origin(0) + mc.as_path(mc.segment(mc.SEQ, [a.local_as]))
-            + mc.next_hop(a.next_hop) + (med_attr if med_attr is not None else mc.med(0)))
+    """ORIGIN, AS_PATH, NEXT_HOP, then MED (or med_attr), and LOCAL_PREF
+    from an internal peer."""
+    return (mc.origin(0) + aspath(a) + mc.next_hop(a.next_hop)
+            + (med_attr if med_attr is not None else mc.med(0)) + lpref(a))
 
 
 def v4(a, attrs, p):
@@ -47,13 +60,9 @@ def v4(a, attrs, p):
 
 def good(a, p):
     if ":" in p:
-        return mc.update(attrs=mc.origin(0) + mc.as_path(mc.segment(mc.SEQ, [a.local_as]))
-                         + mc.med(0) + mc.mp_reach(2, 1, [a.next_hop6], [p]))
+        return mc.update(attrs=mc.origin(0) + aspath(a) + mc.med(0) + lpref(a)
+                         + mc.mp_reach(2, 1, [a.next_hop6], [p]))
     return v4(a, base_attrs(a), p)
-
-
-def aspath(a):
-    return mc.as_path(mc.segment(mc.SEQ, [a.local_as]))
 
 
 # Each case: the UPDATE about prefix p, malformed in one way.
@@ -76,6 +85,13 @@ CASES = {
     "med-length": lambda a, p: v4(a, base_attrs(a, mc.attr(mc.F_OPT, 4, b"\x00\x00\x07")), p),
     # 7.5: LOCAL_PREF from an external peer (here also of a wrong length).
     "localpref-ebgp": lambda a, p: v4(a, base_attrs(a) + mc.attr(mc.F_TRANS, 5, b"\x00\x00\x64"), p),
+    # 7.5: LOCAL_PREF of length other than 4 from an internal peer.
+    "localpref-ibgp-length": lambda a, p: v4(a, mc.origin(0) + aspath(a) + mc.next_hop(a.next_hop)
+                                             + mc.attr(mc.F_TRANS, 5, b"\x00\x00\x64"), p),
+    # 7.9: ORIGINATOR_ID of length other than 4 from an internal peer.
+    "originator-id-length": lambda a, p: v4(a, base_attrs(a) + mc.attr(mc.F_OPT, 9, b"\x0a\x61\x00\x03\x00"), p),
+    # 7.10: CLUSTER_LIST of a length not a multiple of 4.
+    "cluster-list-length": lambda a, p: v4(a, base_attrs(a) + mc.attr(mc.F_OPT, 10, b"\x0a\x61\x00"), p),
     # 3(g): an attribute twice: the later copy (MED 20) is discarded.
     "duplicate-med": lambda a, p: v4(a, base_attrs(a, mc.med(10)) + mc.med(20), p),
     # 3(g): MP_REACH_NLRI twice.
@@ -167,7 +183,9 @@ class Peer:
         self.close()
         self.ended = None
         try:
-            self.sock = socket.create_connection((self.a.connect, 179), timeout=5)
+            self.sock = socket.create_connection(
+                (self.a.connect, 179), timeout=5,
+                source_address=(self.a.source, 0) if self.a.source else None)
         except OSError as e:
             self.sock = None
             return "failed: connect: %s" % e
@@ -234,6 +252,8 @@ def main():
     ap.add_argument("--router-id", required=True)
     ap.add_argument("--next-hop", required=True)
     ap.add_argument("--next-hop6", required=True)
+    ap.add_argument("--source")
+    ap.add_argument("--ibgp", action="store_true")
     peer = Peer(ap.parse_args())
     while True:
         r, _, _ = select.select([sys.stdin], [], [], 0.5)

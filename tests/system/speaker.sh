@@ -989,15 +989,16 @@ raw() {
 	read -r -t 40 line <&"${RAW[0]}" || { echo "no answer"; return 1; }
 	printf '%s\n' "$line"
 }
-# The path nvad A holds for a prefix (show ip bgp PREFIX json), or nothing.
-rib_path() {
-	local cmd="show ip bgp"
-	case $1 in *:*) cmd="show bgp ipv6 unicast" ;; esac
-	nv a $cmd "$1" json 2>/dev/null | jq -c '.paths[0] // empty'
+# raw_start ADDR AS [--ibgp]: rawpeer.py in B from ADDR as AS, connected to
+# nvad A with its stable routes (10.200.0.0/16, 2001:db8:200::/48) in A's RIB
+# and kernel. RAW_ADDR is the peer nvad sees.
+raw_start() {
+	RAW_ADDR=$1
+	coproc RAW { ip netns exec "$NSB" python3 "$HERE/rawpeer.py" --connect 10.97.0.1 \
+		--source "$1" --local-as "$2" --router-id "$1" --next-hop "$1" --next-hop6 fd00:97::2 \
+		"${@:3}" 2>>"$TMP/rawpeer.log"; }
+	raw_connect
 }
-rib_has() { [ -n "$(rib_path "$1")" ]; }
-rib_not() { [ -z "$(rib_path "$1")" ]; }
-# raw_connect: the raw peer up and its stable routes in A's RIB and kernel.
 raw_connect() {
 	local r
 	for _ in $(seq 15); do
@@ -1009,42 +1010,103 @@ raw_connect() {
 	[ "$(raw announce 10.200.0.0/16)" = sent ] && [ "$(raw announce 2001:db8:200::/48)" = sent ] &&
 		wait_for 20 eval 'k_has 10.200.0.0/16 && k_has 2001:db8:200::/48'
 }
+# raw_stop: the raw peer's standard input closed; it exits, the session drops.
+raw_stop() {
+	local pid=$RAW_PID
+	eval "exec ${RAW[1]}>&-"
+	wait "$pid" 2>/dev/null
+	wait_for 20 eval 'k_not 10.200.0.0/16 && k_not 2001:db8:200::/48'
+}
+# The path nvad A holds for a prefix (show ip bgp PREFIX json), or nothing.
+rib_path() {
+	local cmd="show ip bgp"
+	case $1 in *:*) cmd="show bgp ipv6 unicast" ;; esac
+	nv a $cmd "$1" json 2>/dev/null | jq -c '.paths[0] // empty'
+}
+rib_has() { [ -n "$(rib_path "$1")" ]; }
+rib_not() { [ -z "$(rib_path "$1")" ]; }
 # stable_stays LABEL: the routes not in the malformed UPDATE are still in the
 # RIB and the kernel, and the session is up.
 stable_stays() {
 	check "$1: session still Established, the other routes (10.200.0.0/16, 2001:db8:200::/48) stay in the RIB and the kernel" \
-		eval '[ "$(raw wait 1)" = up ] && nv_est a 10.97.0.2 && rib_has 10.200.0.0/16 && rib_has 2001:db8:200::/48 && k_has 10.200.0.0/16 && k_has 2001:db8:200::/48'
+		eval '[ "$(raw wait 1)" = up ] && nv_est a "$RAW_ADDR" && rib_has 10.200.0.0/16 && rib_has 2001:db8:200::/48 && k_has 10.200.0.0/16 && k_has 2001:db8:200::/48'
+}
+# rfc7606_row N "CASE|EXPECT|RULE": sends the malformed UPDATE CASE about the
+# N-th test prefix and checks EXPECT: withdraw, discard:JQ (the kept path
+# satisfies JQ) or reset:CODE/SUBCODE; RULE is printed.
+rfc7606_row() {
+	local i=$1 name expect cite p r lines0 code sub
+	IFS='|' read -r name expect cite <<<"$2"
+	case $name in mp-reach-* | duplicate-mp-reach) p=2001:db8:150:$i::/64 ;; *) p=10.150.$i.0/24 ;; esac
+	say "$name ($p, from $RAW_ADDR): $cite"
+	lines0=$(wc -l <"$TMP/a.log")
+	case $expect in
+	withdraw)
+		# First the prefix well-formed, in the RIB and the kernel.
+		raw announce "$p" >/dev/null
+		wait_for 20 eval 'k_has "$p"' || notok "$name: $p announced well-formed first is in A's kernel"
+		r=$(raw send "$name" "$p")
+		if wait_for 20 eval 'rib_not "$p" && k_not "$p"'; then
+			ok "$name: $p treat-as-withdraw: gone from A's RIB and kernel"
+		else
+			notok "$name: $p treat-as-withdraw: gone from A's RIB and kernel (RIB: $(rib_path "$p"); kernel: $(kroute "$NSA" "$p"); send: $r)"
+		fi
+		stable_stays "$name"
+		;;
+	discard:*)
+		r=$(raw send "$name" "$p")
+		if wait_for 20 eval 'rib_has "$p" && k_has "$p"'; then
+			ok "$name: $p accepted, in A's RIB and kernel"
+		else
+			notok "$name: $p accepted, in A's RIB and kernel (send: $r)"
+		fi
+		check "$name: the path has ${expect#discard:} ($(rib_path "$p" | cut -c1-150))" \
+			jq -e "${expect#discard:}" <<<"$(rib_path "$p")"
+		stable_stays "$name"
+		;;
+	reset:*)
+		code=${expect#reset:}
+		sub=${code#*/}
+		code=${code%/*}
+		r=$(raw send "$name" "$p")
+		expect_eq "$name: nvad sends NOTIFICATION $code/$sub and closes" "$(raw wait 10)" "notification $code $sub"
+		if wait_for 20 eval '! nv_est a "$RAW_ADDR" && k_not 10.200.0.0/16 && k_not 2001:db8:200::/48 && k_not "$p"'; then
+			ok "$name: the session is down and B's routes left A's kernel"
+		else
+			notok "$name: the session is down and B's routes left A's kernel (state $(nv_field a "$RAW_ADDR" bgpState))"
+		fi
+		if raw_connect; then ok "$name: B Established again, its routes back in A's kernel"; else
+			notok "$name: B Established again"; return 1; fi
+		;;
+	esac
+	# nvad's log names the attribute at fault and the action.
+	r=$(tail -n +"$((lines0 + 1))" "$TMP/a.log" | grep -m1 'UPDATE: ')
+	check "$name: nvad logs the fault: ${r#* nvad }" test -n "$r"
 }
 case_rfc7606() {
-	local row name expect cite p i=0 r lines0 code sub
-	net_ab || { notok "namespaces set up"; return; }
-	cat >"$TMP/a.conf" <<-EOF
-	frr defaults traditional
-	hostname nvad-a
-	router bgp 65001
-	 bgp router-id 10.97.0.1
-	 no bgp ebgp-requires-policy
-	 neighbor 10.97.0.2 remote-as 65002
-	 neighbor 10.97.0.2 passive
-	 neighbor 10.97.0.2 timers 3 9
-	 address-family ipv4 unicast
-	  neighbor 10.97.0.2 activate
-	 exit-address-family
-	 address-family ipv6 unicast
-	  neighbor 10.97.0.2 activate
-	 exit-address-family
-	exit
-	EOF
+	local row i=0 nbr af
+	net_ab && addr "$NSB" vb 10.97.0.3/24 || { notok "namespaces set up"; return; }
+	{
+		printf '%s\n' "frr defaults traditional" "hostname nvad-a" "router bgp 65001" \
+			" bgp router-id 10.97.0.1" " no bgp ebgp-requires-policy"
+		for nbr in "10.97.0.2 65002" "10.97.0.3 65001"; do
+			printf ' neighbor %s remote-as %s\n' $nbr
+			printf ' neighbor %s %s\n' "${nbr% *}" passive "${nbr% *}" "timers 3 9"
+		done
+		for af in ipv4 ipv6; do
+			echo " address-family $af unicast"
+			printf '  neighbor %s activate\n' 10.97.0.2 10.97.0.3
+			echo " exit-address-family"
+		done
+		echo "exit"
+	} >"$TMP/a.conf"
 	# nvad writes routes to the kernel of its namespace (protocol 186).
 	nvad_spawn a "$NSA" "$TMP/a.conf" || { notok "nvad A started"; return; }
-	coproc RAW { ip netns exec "$NSB" python3 "$HERE/rawpeer.py" --connect 10.97.0.1 \
-		--local-as 65002 --router-id 10.97.0.2 --next-hop 10.97.0.2 --next-hop6 fd00:97::2 \
-		2>>"$TMP/rawpeer.log"; }
-	if raw_connect; then ok "raw peer B Established with nvad A; its routes in A's kernel"; else
-		notok "raw peer B Established with nvad A; its routes in A's kernel"; dump_logs "$TMP/a.log" "$TMP/rawpeer.log"; return; fi
 
-	# CASE | withdraw, discard:JQ (the path must satisfy JQ), reset:CODE/SUBCODE | the rule.
-	# RFC 7606 section numbers; "3(c)" is item c of section 3.
+	# The external raw peer. Each row: CASE | withdraw, discard:JQ,
+	# reset:CODE/SUBCODE | the rule (RFC 7606 sections; "3(c)" is item c of 3).
+	if raw_start 10.97.0.2 65002; then ok "external raw peer B (AS 65002) Established with nvad A; its routes in A's kernel"; else
+		notok "external raw peer B Established with nvad A; its routes in A's kernel"; dump_logs "$TMP/a.log" "$TMP/rawpeer.log"; return; fi
 	for row in \
 		"origin-value|withdraw|RFC 7606 7.1: ORIGIN with an undefined value is treat-as-withdraw" \
 		"origin-length|withdraw|RFC 7606 7.1: ORIGIN of length other than 1 is treat-as-withdraw" \
@@ -1064,54 +1126,22 @@ case_rfc7606() {
 		"total-length-overrun|reset:3/1|RFC 4271 6.3 (RFC 7606 4 keeps it): Total Path Attribute Length past the UPDATE is a session reset, Malformed Attribute List" \
 		"mp-reach-nexthop-length|reset:3/9|RFC 7606 7.11: MP_REACH_NLRI whose next hop length fits no address cannot be parsed further: session reset (Optional Attribute Error)" \
 		"mp-reach-nexthop-unspecified|withdraw|RFC 7606 7.11 and RFC 4760: MP_REACH_NLRI with the unspecified next hop is treat-as-withdraw"; do
-		IFS='|' read -r name expect cite <<<"$row"
 		i=$((i + 1))
-		case $name in mp-reach-* | duplicate-mp-reach) p=2001:db8:150:$i::/64 ;; *) p=10.150.$i.0/24 ;; esac
-		say "$name ($p): $cite"
-		lines0=$(wc -l <"$TMP/a.log")
-		case $expect in
-		withdraw)
-			# First the prefix well-formed, in the RIB and the kernel.
-			raw announce "$p" >/dev/null
-			wait_for 20 eval 'k_has "$p"' || notok "$name: $p announced well-formed first is in A's kernel"
-			r=$(raw send "$name" "$p")
-			if wait_for 20 eval 'rib_not "$p" && k_not "$p"'; then
-				ok "$name: $p treat-as-withdraw: gone from A's RIB and kernel"
-			else
-				notok "$name: $p treat-as-withdraw: gone from A's RIB and kernel (RIB: $(rib_path "$p"); kernel: $(kroute "$NSA" "$p"); send: $r)"
-			fi
-			stable_stays "$name"
-			;;
-		discard:*)
-			r=$(raw send "$name" "$p")
-			if wait_for 20 eval 'rib_has "$p" && k_has "$p"'; then
-				ok "$name: $p accepted, in A's RIB and kernel"
-			else
-				notok "$name: $p accepted, in A's RIB and kernel (send: $r)"
-			fi
-			check "$name: the path has ${expect#discard:} ($(rib_path "$p" | cut -c1-150))" \
-				jq -e "${expect#discard:}" <<<"$(rib_path "$p")"
-			stable_stays "$name"
-			;;
-		reset:*)
-			code=${expect#reset:}
-			sub=${code#*/}
-			code=${code%/*}
-			r=$(raw send "$name" "$p")
-			expect_eq "$name: nvad sends NOTIFICATION $code/$sub and closes" "$(raw wait 10)" "notification $code $sub"
-			if wait_for 20 eval '! nv_est a 10.97.0.2 && k_not 10.200.0.0/16 && k_not 2001:db8:200::/48 && k_not "$p"'; then
-				ok "$name: the session is down and B's routes left A's kernel"
-			else
-				notok "$name: the session is down and B's routes left A's kernel (state $(nv_field a 10.97.0.2 bgpState))"
-			fi
-			if raw_connect; then ok "$name: B Established again, its routes back in A's kernel"; else
-				notok "$name: B Established again"; return; fi
-			;;
-		esac
-		# nvad's log names the attribute at fault and the action.
-		r=$(tail -n +"$((lines0 + 1))" "$TMP/a.log" | grep -m1 'UPDATE: ')
-		check "$name: nvad logs the fault: ${r#* nvad }" test -n "$r"
+		rfc7606_row $i "$row" || break
 	done
+	check "external raw peer stopped: its routes left A's kernel" raw_stop
+
+	# The internal raw peer: the attributes only an internal peer may send.
+	if raw_start 10.97.0.3 65001 --ibgp; then ok "internal raw peer B (AS 65001, 10.97.0.3) Established with nvad A; its routes in A's kernel"; else
+		notok "internal raw peer B Established with nvad A"; dump_logs "$TMP/a.log" "$TMP/rawpeer.log"; return; fi
+	for row in \
+		"localpref-ibgp-length|withdraw|RFC 7606 7.5: LOCAL_PREF of length other than 4 from an internal peer is treat-as-withdraw" \
+		"originator-id-length|withdraw|RFC 7606 7.9: ORIGINATOR_ID of length other than 4 is treat-as-withdraw" \
+		"cluster-list-length|withdraw|RFC 7606 7.10: CLUSTER_LIST of a length not a multiple of 4 is treat-as-withdraw"; do
+		i=$((i + 1))
+		rfc7606_row $i "$row" || break
+	done
+	check "internal raw peer stopped: its routes left A's kernel" raw_stop
 	[ "$FAILED" -gt 0 ] && dump_logs "$TMP/a.log" "$TMP/rawpeer.log"
 }
 
