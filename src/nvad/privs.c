@@ -84,8 +84,11 @@ static bool drop_bounding(bool bind_low, char *err, size_t errlen)
 		if (keeps(c, bind_low) || CAP_IS_SUPPORTED(c) == 0)
 			continue;
 		if (cap_drop_bound(c) != 0) {
-			snprintf(err, errlen, "cannot drop %s from the bounding set: %s", cap_to_name(c),
-				 strerror(errno));
+			int e = errno;
+			char *name = cap_to_name(c);
+			snprintf(err, errlen, "cannot drop %s from the bounding set: %s",
+				 name ? name : "a capability", strerror(e));
+			cap_free(name);
 			return false;
 		}
 	}
