@@ -1,13 +1,21 @@
 #!/usr/bin/env python3
 """Writes a seed corpus of BGP messages for the fuzz targets.
 
-usage: make_corpus.py DIR
+usage: make_corpus.py [--update-rib] DIR
 
 Each file holds one message (a few hold two, or a bare UPDATE body): valid
 OPEN, KEEPALIVE, NOTIFICATION, ROUTE-REFRESH and UPDATE messages covering every
 path attribute type the codec knows, and slightly broken ones that hit the
 error paths of docs/error-handling.md. Standard library only; the output is
 deterministic.
+
+With --update-rib the seeds are for fuzz_update_rib: records of a peer
+selector (0: external peer with the route-map, 1: internal peer with
+soft-reconfiguration and a prefix-list, 2: external 2-octet-AS peer), a
+two-octet length and an UPDATE body. Every UPDATE seed above becomes one
+record for each peer, and a few sequences exercise the policy and the RIB
+(the same prefix from several peers, announce then withdraw, routes matching
+each route-map entry).
 """
 
 import ipaddress
@@ -378,13 +386,79 @@ def seeds():
     return s
 
 
+# --- fuzz_update_rib -------------------------------------------------------
+
+def record(peer, body):
+    return struct.pack("!BH", peer, len(body)) + body
+
+
+def update_bodies(data):
+    """The UPDATE bodies of a seed made of whole messages."""
+    out = []
+    while len(data) >= 19 and data[:16] == MARKER:
+        length = struct.unpack("!H", data[16:18])[0]
+        if length < 19 or length > len(data):
+            break
+        if data[18] == UPDATE:
+            out.append(data[19:length])
+        data = data[length:]
+    return out
+
+
+def rib_seeds():
+    s = {}
+    for name, data in seeds().items():
+        bodies = [data] if name.startswith("body-") else update_bodies(data)
+        if not bodies:
+            continue
+        for peer in range(3):
+            s["%s-peer%d" % (name, peer)] = b"".join(record(peer, b) for b in bodies)
+
+    def path(*asns):
+        return as_path(segment(SEQ, list(asns)))
+
+    def path2(*asns):
+        return as_path(segment(SEQ, list(asns), as4=False))
+
+    def body(p, attrs, prefixes):
+        if ":" in prefixes[0]:
+            return update_body(attrs=attrs + mp_reach(2, 1, ["2001:db8::2"], prefixes))
+        return update_body(attrs=attrs + next_hop("10.0.0.2"), nlri_bytes=nlri(*prefixes))
+
+    azure = origin(0) + path(65515, 12076)
+    s["rib-azure-then-withdraw"] = (
+        record(0, body(0, azure, ["10.100.0.0/16", "10.101.0.0/24"]))
+        + record(0, update_body(withdrawn=nlri("10.100.0.0/16"))))
+    s["rib-same-prefix-three-peers"] = (
+        record(0, body(0, azure + med(10), ["10.10.0.0/16"]))
+        + record(1, body(1, origin(0) + path() + local_pref(150) + med(5), ["10.10.0.0/16"]))
+        + record(2, body(2, origin(1) + path2(64999, 65010), ["10.10.0.0/16"])))
+    s["rib-community-entries"] = (
+        record(0, body(0, origin(0) + path(65002) + communities(0xFDEA000F), ["192.0.2.0/24"]))
+        + record(0, body(0, origin(0) + path(65002) + communities(0xFFFFFF01), ["198.51.100.0/24"]))
+        + record(0, body(0, origin(0) + path(65002) + large_communities((65002, 1, 1)),
+                         ["203.0.113.0/24"])))
+    s["rib-bogon-and-long"] = (
+        record(0, body(0, origin(0) + path(65002, 64512), ["10.20.0.0/16"]))
+        + record(1, body(1, origin(0) + path(), ["10.30.0.0/31", "10.30.0.0/24"])))
+    s["rib-ipv6"] = (
+        record(0, body(0, origin(0) + path(65002), ["2001:db8:1::/48", "2001:db8:2::/64"]))
+        + record(1, body(1, origin(0) + path() + local_pref(100), ["2001:db8:1::/48"]))
+        + record(0, update_body(attrs=mp_unreach(2, 1, ["2001:db8:1::/48"]))))
+    return s
+
+
 def main(argv):
-    if len(argv) != 2 or argv[1] in ("-h", "--help"):
+    args = argv[1:]
+    rib = args[:1] == ["--update-rib"]
+    if rib:
+        args = args[1:]
+    if len(args) != 1 or args[0] in ("-h", "--help"):
         sys.stderr.write(__doc__.split("\n\n")[1] + "\n")
         return 2
-    out = argv[1]
+    out = args[0]
     os.makedirs(out, exist_ok=True)
-    for name, data in seeds().items():
+    for name, data in (rib_seeds() if rib else seeds()).items():
         with open(os.path.join(out, "seed-" + name), "wb") as f:
             f.write(data)
     return 0

@@ -412,6 +412,28 @@ static bool read_attr(struct decoder *d, struct cursor *c, struct attr *a)
 	return true;
 }
 
+/* RFC 7606 3(c): wrong Optional or Transitive flags make the attribute
+ * malformed, handled by treat-as-withdraw unless the attribute's own rules
+ * say otherwise: those whose malformed copies are discarded (7.6, 7.7,
+ * RFC 6793 6) and those an external peer's UPDATE loses anyway (7.5, 7.9,
+ * 7.10). */
+static uint8_t flags_error_action(const struct decoder *d, uint8_t type)
+{
+	switch (type) {
+	case BGP_ATTR_ATOMIC_AGGREGATE:
+	case BGP_ATTR_AGGREGATOR:
+	case BGP_ATTR_AS4_PATH:
+	case BGP_ATTR_AS4_AGGREGATOR:
+		return BGP_ACT_ATTR_DISCARD;
+	case BGP_ATTR_LOCAL_PREF:
+	case BGP_ATTR_ORIGINATOR_ID:
+	case BGP_ATTR_CLUSTER_LIST:
+		return d->o->ibgp ? BGP_ACT_TREAT_AS_WITHDRAW : BGP_ACT_ATTR_DISCARD;
+	default:
+		return BGP_ACT_TREAT_AS_WITHDRAW;
+	}
+}
+
 static void parse_attrs(struct decoder *d, struct cursor c)
 {
 	while (cursor_left(&c) > 0 && d->u->action != BGP_ACT_SESSION_RESET) {
@@ -431,7 +453,7 @@ static void parse_attrs(struct decoder *d, struct cursor c)
 		int expected = bgp_attr_expected_flags(a.type);
 		uint8_t ot = a.flags & (BGP_ATTR_F_OPTIONAL | BGP_ATTR_F_TRANSITIVE);
 		if (expected >= 0 && ot != expected) {
-			fault(d, a.type, BGP_ACT_TREAT_AS_WITHDRAW,
+			fault(d, a.type, flags_error_action(d, a.type),
 			      "Optional or Transitive flag wrong for the type");
 			/* The MP attributes are still read: their prefixes
 			 * are what gets withdrawn. */

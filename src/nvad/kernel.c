@@ -154,9 +154,6 @@ bool nvad_kernel_init(struct nvad *d, bool write)
 		if (!k->writer)
 			log_err(&d->log, "kernel: cannot open netlink for writing routes: %s",
 				strerror(errno));
-		else if (!kernel_writer_set_threaded(k->writer))
-			log_warn(&d->log, "kernel: no sender thread; routes are written from the "
-					  "main loop");
 		if (!kernel_routes_dump(d->table, KERNEL_RTPROT_NVAD, adopt_one, d))
 			log_warn(&d->log, "kernel: cannot read the routes of a previous run");
 		if (k->adopted)
@@ -165,6 +162,12 @@ bool nvad_kernel_init(struct nvad *d, bool write)
 		loop_timer_set(d->loop, &k->sweep_timer, SWEEP_GRACE_MS);
 	}
 	return true;
+}
+
+void nvad_kernel_start_sender(struct nvad *d)
+{
+	if (d->k && d->k->writer && !kernel_writer_set_threaded(d->k->writer))
+		log_warn(&d->log, "kernel: no sender thread; routes are written from the main loop");
 }
 
 void nvad_kernel_free(struct nvad *d)

@@ -18,7 +18,7 @@
 static void usage(FILE *f)
 {
 	fputs("usage: nvad -f FILE [--check] [--socket PATH] [--port N] [--no-kernel] [--table N]\n"
-	      "            [--log-level LEVEL] [--syslog]\n"
+	      "            [--user USER[:GROUP]] [--log-level LEVEL] [--syslog]\n"
 	      "  -f, --config FILE   the configuration, in FRR's language\n"
 	      "  -c, --check         validate the configuration and exit (0 valid, 1 not)\n"
 	      "  -s, --socket PATH   control socket (default " CTL_DEFAULT_SOCKET ")\n"
@@ -26,6 +26,10 @@ static void usage(FILE *f)
 	      "  -n, --no-kernel     keep routes out of the kernel (BGP's routes stay in BGP's\n"
 	      "                      table, as with FRR's bgpd -n)\n"
 	      "  -t, --table N       the kernel table for nvad's routes (default 254, main)\n"
+	      "  -u, --user U[:G]    once the sockets are open, run as user U (group G, by\n"
+	      "                      default U's own), keeping CAP_NET_ADMIN and, on a port\n"
+	      "                      below 1024, CAP_NET_BIND_SERVICE (needs root)\n"
+	      "  -g, --group G       the group for --user (as FRR's -g)\n"
 	      "  -l, --log-level L   error, warning, notice, info or debug (default info)\n"
 	      "      --syslog        log to syslog instead of standard error\n",
 	      f);
@@ -40,7 +44,34 @@ struct options {
 	int level;
 	long port;
 	long table;
+	const char *user;  /* --user, as given */
+	const char *group; /* --group */
+	struct nvad_user run_as;
 };
+
+/* --user and --group into o->run_as, looked up now so that a bad name stops
+ * nvad before anything starts. */
+static int parse_user(struct options *o)
+{
+	char spec[300], err[300];
+	if (!o->user && !o->group)
+		return 0;
+	if (!o->user) {
+		fprintf(stderr, "nvad: --group '%s' goes with --user\n", o->group);
+		return 2;
+	}
+	if (o->group && strchr(o->user, ':')) {
+		fprintf(stderr, "nvad: --user '%s' names a group and --group '%s' another\n", o->user,
+			o->group);
+		return 2;
+	}
+	snprintf(spec, sizeof(spec), "%s%s%s", o->user, o->group ? ":" : "", o->group ? o->group : "");
+	if (!nvad_user_parse(spec, &o->run_as, err, sizeof(err))) {
+		fprintf(stderr, "nvad: %s\n", err);
+		return 2;
+	}
+	return 0;
+}
 
 static int parse_options(int argc, char **argv, struct options *o)
 {
@@ -53,6 +84,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "table", required_argument, NULL, 't' },
 		{ "log-level", required_argument, NULL, 'l' },
 		{ "syslog", no_argument, NULL, 'S' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "group", required_argument, NULL, 'g' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -60,13 +93,15 @@ static int parse_options(int argc, char **argv, struct options *o)
 			       .table = 254 };
 	int ch;
 	char *end;
-	while ((ch = getopt_long(argc, argv, "f:cs:p:nt:l:h", longs, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "f:cs:p:nt:l:u:g:h", longs, NULL)) != -1) {
 		switch (ch) {
 		case 'f': o->conf = optarg; break;
 		case 'c': o->check = true; break;
 		case 's': o->socket = optarg; break;
 		case 'n': o->no_kernel = true; break;
 		case 'S': o->syslog = true; break;
+		case 'u': o->user = optarg; break;
+		case 'g': o->group = optarg; break;
 		case 'p':
 			errno = 0;
 			o->port = strtol(optarg, &end, 10);
@@ -106,7 +141,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		usage(stderr);
 		return 2;
 	}
-	return 0;
+	return parse_user(o);
 }
 
 /* --check: errors as FILE:LINE: message, warnings after; 0 when valid. */
@@ -170,6 +205,11 @@ int main(int argc, char **argv)
 		return rc < 0 ? 0 : rc;
 	if (o.check)
 		return check_only(o.conf);
+	if (o.run_as.set && geteuid() != 0) {
+		fprintf(stderr, "nvad: --user %s needs nvad started as root (it runs as uid %u)\n",
+			o.user, (unsigned)geteuid());
+		return 1;
+	}
 
 	struct nvad d = { .conf_path = o.conf, .socket_path = o.socket, .port = (uint16_t)o.port,
 			  .no_kernel = o.no_kernel, .table = (uint32_t)o.table };
@@ -220,7 +260,17 @@ int main(int argc, char **argv)
 		ctl_server_close(d.ctl);
 		return 1;
 	}
-	log_notice(&d.log, "started with %s%s", o.conf, o.no_kernel ? " (no kernel routes)" : "");
+	/* Everything privileged is open: the listening and control sockets,
+	 * netlink. What stays is what routes, links and a new listener need. */
+	if (!nvad_privs_drop(&o.run_as, d.port != 0 && d.port < 1024, err, sizeof(err))) {
+		fprintf(stderr, "nvad: %s\n", err);
+		return 1;
+	}
+	nvad_kernel_start_sender(&d);
+	char privs[300];
+	nvad_privs_describe(privs, sizeof(privs));
+	log_notice(&d.log, "started with %s%s; running as %s", o.conf,
+		   o.no_kernel ? " (no kernel routes)" : "", privs);
 	loop_run(d.loop);
 
 	bgp_speaker_free(d.bgp);

@@ -5,6 +5,7 @@
 #define NVAD_NVAD_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "bgp/speaker.h"
 #include "conf/conf.h"
@@ -66,6 +67,9 @@ void nvad_local_free(struct nvad *d);
  * kernel when write is true. Routes stay in the kernel when nvad stops. */
 bool nvad_kernel_init(struct nvad *d, bool write);
 void nvad_kernel_free(struct nvad *d);
+/* Starts the writer's sender thread: after nvad_privs_drop, since a thread
+ * keeps the capabilities it was created with (capset is per thread). */
+void nvad_kernel_start_sender(struct nvad *d);
 void nvad_kernel_attach(struct nvad *d);      /* a new speaker reports to the FIB */
 bool nvad_kernel_restarting(const struct nvad *d); /* routes of a previous run held */
 bool nvad_kernel_writes(const struct nvad *d);
@@ -75,6 +79,22 @@ void nvad_kernel_changed(struct nvad *d);     /* schedules a write of the differ
 void nvad_kernel_eor(struct nvad *d);         /* an End-of-RIB arrived */
 void nvad_kernel_underlay_addr(struct nvad *d, bool add, const struct prefix *subnet, int ifindex);
 void nvad_kernel_underlay_route(struct nvad *d, bool add, const struct kernel_route *r);
+/* Privileges (privs.c). nvad_user_parse reads --user USER[:GROUP] (names or
+ * numbers; the group defaults to the user's own) from the user database.
+ * nvad_privs_drop switches to that user when one is set, then keeps only
+ * CAP_NET_ADMIN, and CAP_NET_BIND_SERVICE when bind_low (the BGP port is below
+ * 1024), of the capabilities the process has; every other one leaves the
+ * bounding set too. Both false with a message in err. */
+struct nvad_user {
+	bool set;
+	uid_t uid;
+	gid_t gid;
+	char name[64];
+};
+bool nvad_user_parse(const char *spec, struct nvad_user *u, char *err, size_t errlen);
+bool nvad_privs_drop(const struct nvad_user *u, bool bind_low, char *err, size_t errlen);
+void nvad_privs_describe(char *buf, size_t len); /* "uid N, gid N, capabilities ..." */
+
 /* show ip route / show ipv6 route, from the FIB model. */
 void nvad_show_route(struct nvad *d, uint8_t family, bool json, struct strbuf *out);
 

@@ -4,8 +4,8 @@
 #
 #   speaker.sh CASE NVAD NVACTL
 #
-# CASE: nvad-nvad | frr | bird | gobgp | openbgpd | exabgp | security | config |
-#       ebgp-policy | keepalive-under-load (README.md describes each).
+# CASE: nvad-nvad | frr | bird | gobgp | openbgpd | exabgp | security | privileges |
+#       rfc7606 | config | ebgp-policy | keepalive-under-load (README.md describes each).
 # Prints `ok - ...` / `not ok - ...` lines and `N passed, M failed`; exit 1
 # when something failed, 77 (skipped) when not root or a needed program is
 # missing. Every daemon runs in a namespace made here, with its configuration,
@@ -41,6 +41,11 @@ need_frr() { [ -x /usr/lib/frr/bgpd ] && [ -x /usr/lib/frr/zebra ] && command -v
 	skip "frr not installed"; }
 case $CASE in
 nvad-nvad | config | ebgp-policy | redistribute | graceful-restart) ;;
+rfc7606) command -v python3 >/dev/null || skip "python3 not installed" ;;
+privileges)
+	command -v setpriv >/dev/null || skip "setpriv (util-linux) not installed"
+	id nobody >/dev/null 2>&1 || skip "no user nobody"
+	;;
 frr) need_frr ;;
 bird) command -v bird >/dev/null && command -v birdc >/dev/null || skip "bird2 not installed" ;;
 gobgp) command -v gobgpd >/dev/null && command -v gobgp >/dev/null || skip "gobgpd not installed" ;;
@@ -854,6 +859,293 @@ except OSError as e: print(e)')" refused
 }
 
 # ====================================================================================
+# privileges: capabilities kept, --user, what still works as user nobody
+# ====================================================================================
+# CAP_NET_BIND_SERVICE (10) and CAP_NET_ADMIN (12); CAP_NET_ADMIN alone.
+CAPS_BIND_ADMIN=0000000000001400
+CAPS_ADMIN=0000000000001000
+# proc_status NAME FIELD: a line of /proc/PID/status of that nvad, tabs as spaces.
+proc_status() {
+	awk -v f="$2:" '$1 == f { $1 = ""; sub(/^ /, ""); print }' "/proc/$(lib_pid "$TMP" "$1")/status" 2>/dev/null
+}
+# expect_caps NAME LABEL CAPS: CapEff, CapPrm and CapBnd are CAPS, CapInh and
+# CapAmb empty.
+expect_caps() {
+	expect_eq "$2: CapEff/CapPrm/CapBnd/CapInh/CapAmb" \
+		"$(for f in CapEff CapPrm CapBnd CapInh CapAmb; do proc_status "$1" $f; done | tr '\n' ' ')" \
+		"$3 $3 $3 0000000000000000 0000000000000000 "
+}
+# kroute NS PREFIX: nvad's kernel route (protocol 186) for PREFIX, or nothing.
+kroute() {
+	local f=-4
+	case $2 in *:*) f=-6 ;; esac
+	ip -n "$1" $f route show proto 186 "$2" 2>/dev/null
+}
+k_has() { [ -n "$(kroute "$NSA" "$1")" ]; }
+k_not() { [ -z "$(kroute "$NSA" "$1")" ]; }
+case_privileges() {
+	local out rc nob nog e0
+	nob=$(id -u nobody)
+	nog=$(id -g nobody)
+	net_ab || { notok "namespaces set up"; return; }
+	preset_a; C_PASSIVE=1; nvad_conf "$TMP/a.conf"
+	preset_b; nvad_conf "$TMP/b.conf"
+
+	# Bad values: a clear message and exit 2, before anything starts.
+	for bad in "nvt-no-such-user-$$|no user 'nvt-no-such-user-$$'" \
+		"nobody:nvt-no-such-group-$$|no group 'nvt-no-such-group-$$'" \
+		":nogroup|is not USER or USER:GROUP" "nobody:|is not USER or USER:GROUP"; do
+		out=$(timeout 10 ip netns exec "$NSA" "$NVAD" -f "$TMP/a.conf" --socket "$TMP/bad.sock" \
+			--user "${bad%%|*}" 2>&1)
+		rc=$?
+		if [ "$rc" = 2 ] && printf '%s\n' "$out" | grep -qF -- "${bad#*|}"; then
+			ok "--user '${bad%%|*}': exit 2, '$out'"
+		else
+			notok "--user '${bad%%|*}': exit 2 and a message with '${bad#*|}' (exit $rc: $out)"
+		fi
+	done
+	out=$(timeout 10 "$NVAD" -f "$TMP/a.conf" --socket "$TMP/bad.sock" --group nogroup 2>&1)
+	expect_eq "--group without --user: exit 2 ($out)" "$?" 2
+	out=$(timeout 10 setpriv --reuid="$nob" --regid="$nog" --clear-groups \
+		"$NVAD" -f "$TMP/a.conf" --socket "$TMP/bad.sock" --port 0 --user nobody 2>&1)
+	rc=$?
+	check "--user when not started as root: exit 1 ($rc), '$out'" \
+		eval '[ "$rc" = 1 ] && printf "%s\n" "$out" | grep -q "needs nvad started as root"'
+
+	# As root on a high port: CAP_NET_ADMIN only, uid 0.
+	nvad_spawn p "$NSA" "$TMP/a.conf" --no-kernel --port 1179 || { notok "nvad on port 1179 started"; return; }
+	sleep 0.5
+	expect_caps p "root, --port 1179" $CAPS_ADMIN
+	expect_eq "root, --port 1179: Uid" "$(proc_status p Uid)" "0 0 0 0"
+	nvad_kill p || notok "nvad on port 1179 stopped"
+
+	# B (root, --no-kernel) and A as nobody, writing kernel routes.
+	nvad_start b "$NSB" || { notok "nvad B started"; return; }
+	nvad_spawn a "$NSA" "$TMP/a.conf" --user nobody || { notok "nvad A started with --user nobody"; return; }
+	ok "nvad A (--user nobody, kernel routes) and B started"
+	sleep 0.5
+	expect_eq "A: Uid (real, effective, saved, fs)" "$(proc_status a Uid)" "$nob $nob $nob $nob"
+	expect_eq "A: Gid" "$(proc_status a Gid)" "$nog $nog $nog $nog"
+	expect_eq "A: supplementary groups" "$(proc_status a Groups)" "$nog"
+	expect_caps a "A as nobody on port 179" $CAPS_BIND_ADMIN
+	expect_eq "A: NoNewPrivs" "$(proc_status a NoNewPrivs)" 1
+	check "A's log says how it runs: $(grep -m1 'running as' "$TMP/a.log" | cut -c1-160)" \
+		grep -q "running as uid $nob, gid $nog, capabilities cap_net_bind_service,cap_net_admin=ep" "$TMP/a.log"
+
+	# The control socket stays root's: created before the switch, mode 0600.
+	expect_eq "control socket owner and mode" "$(stat -c '%U %a' "$TMP/a.sock")" "root 600"
+	out=$(setpriv --reuid="$nob" --regid="$nog" --clear-groups \
+		timeout 10 "$NVACTL" --socket "$TMP/a.sock" show ip bgp summary 2>&1)
+	rc=$?
+	check "nvactl as nobody (nvad's own user) is refused (exit $rc: $(printf '%s' "$out" | head -1))" test "$rc" != 0
+
+	# A session, and B's routes in A's kernel (protocol 186).
+	if wait_for 30 both_est; then ok "A (nobody): sessions with B Established (IPv4 and IPv6)"; else
+		notok "A (nobody): sessions with B Established"; dump_logs "$TMP/a.log"; return; fi
+	for p in 10.102.0.0/16 10.112.0.0/16 2001:db8:b0::/48; do
+		if wait_for 20 k_has $p; then ok "A (nobody) installed $p in its kernel: $(kroute "$NSA" $p)"; else
+			notok "A (nobody) installed $p in its kernel"; fi
+	done
+
+	# Reload: a withdrawal follows into the kernel.
+	preset_b; C_EXTRA=0; nvad_conf "$TMP/b.conf"
+	check "B: reload without 10.112.0.0/16" nv_reload b
+	if wait_for 20 k_not 10.112.0.0/16; then ok "A (nobody) removed 10.112.0.0/16 from its kernel"; else
+		notok "A (nobody) removed 10.112.0.0/16 from its kernel"; fi
+	preset_a; C_PASSIVE=1; C_NBR=" neighbor %s description to-b\n"; nvad_conf "$TMP/a.conf"
+	check "A (nobody): nvactl reload with a description" nv_reload a
+	check "A: still Established after the reload" both_est
+	# A new router id is a new speaker that binds port 179 again: what
+	# CAP_NET_BIND_SERVICE is kept for.
+	e0=$(nv_field b 10.97.0.1 connectionsEstablished)
+	sed -i 's/^ bgp router-id 10.97.0.1$/ bgp router-id 10.97.0.11/' "$TMP/a.conf"
+	check "A (nobody): reload with a new router id (a new speaker)" nv_reload a
+	if wait_for 10 eval '[ -n "$(ip netns exec "$NSA" ss -Hltn "sport = :179")" ]'; then
+		ok "A (nobody) listens on port 179 again: $(ip netns exec "$NSA" ss -Hltn 'sport = :179' | awk '{print $4}' | tr '\n' ' ')"
+	else
+		notok "A (nobody) listens on port 179 again"; grep -i listen "$TMP/a.log" | tail -3 | sed 's/^/#   /'
+	fi
+	check "A's log has no listening error" eval '! grep -q "cannot listen" "$TMP/a.log"'
+	# A is passive: B connects to A's port 179.
+	if wait_for 30 eval 'both_est && gt "$(nv_field b 10.97.0.1 connectionsEstablished)" "$e0"'; then
+		ok "A (nobody, new speaker): B connected to port 179 again, Established"
+	else
+		notok "A (nobody, new speaker): B connected to port 179 again (B: $(nv_field b 10.97.0.1 bgpState))"
+	fi
+	if wait_for 20 k_has 10.102.0.0/16; then ok "A (nobody, new speaker): 10.102.0.0/16 in its kernel"; else
+		notok "A (nobody, new speaker): 10.102.0.0/16 in its kernel"; fi
+	expect_caps a "A after the reloads" $CAPS_BIND_ADMIN
+	check "A: no permission error in its log" eval '! grep -qiE "operation not permitted|permission denied" "$TMP/a.log"'
+	[ "$FAILED" -gt 0 ] && dump_logs "$TMP/a.log" "$TMP/b.log"
+}
+
+# ====================================================================================
+# rfc7606: malformed UPDATEs from a raw peer; nvad's RIB and kernel follow RFC 7606
+# ====================================================================================
+# raw COMMAND...: one command to rawpeer.py (in B), its answer on stdout.
+raw() {
+	local line
+	printf '%s\n' "$*" >&"${RAW[1]}" || return 1
+	read -r -t 40 line <&"${RAW[0]}" || { echo "no answer"; return 1; }
+	printf '%s\n' "$line"
+}
+# raw_start ADDR AS [--ibgp]: rawpeer.py in B from ADDR as AS, connected to
+# nvad A with its stable routes (10.200.0.0/16, 2001:db8:200::/48) in A's RIB
+# and kernel. RAW_ADDR is the peer nvad sees.
+raw_start() {
+	RAW_ADDR=$1
+	coproc RAW { ip netns exec "$NSB" python3 "$HERE/rawpeer.py" --connect 10.97.0.1 \
+		--source "$1" --local-as "$2" --router-id "$1" --next-hop "$1" --next-hop6 fd00:97::2 \
+		"${@:3}" 2>>"$TMP/rawpeer.log"; }
+	raw_connect
+}
+raw_connect() {
+	local r
+	for _ in $(seq 15); do
+		r=$(raw connect)
+		[ "$r" = established ] && break
+		sleep 2
+	done
+	[ "$r" = established ] || { say "raw peer: $r"; return 1; }
+	[ "$(raw announce 10.200.0.0/16)" = sent ] && [ "$(raw announce 2001:db8:200::/48)" = sent ] &&
+		wait_for 20 eval 'k_has 10.200.0.0/16 && k_has 2001:db8:200::/48'
+}
+# raw_stop: the raw peer's standard input closed; it exits, the session drops.
+raw_stop() {
+	local pid=$RAW_PID
+	eval "exec ${RAW[1]}>&-"
+	wait "$pid" 2>/dev/null
+	wait_for 20 eval 'k_not 10.200.0.0/16 && k_not 2001:db8:200::/48'
+}
+# The path nvad A holds for a prefix (show ip bgp PREFIX json), or nothing.
+rib_path() {
+	local cmd="show ip bgp"
+	case $1 in *:*) cmd="show bgp ipv6 unicast" ;; esac
+	nv a $cmd "$1" json 2>/dev/null | jq -c '.paths[0] // empty'
+}
+rib_has() { [ -n "$(rib_path "$1")" ]; }
+rib_not() { [ -z "$(rib_path "$1")" ]; }
+# stable_stays LABEL: the routes not in the malformed UPDATE are still in the
+# RIB and the kernel, and the session is up.
+stable_stays() {
+	check "$1: session still Established, the other routes (10.200.0.0/16, 2001:db8:200::/48) stay in the RIB and the kernel" \
+		eval '[ "$(raw wait 1)" = up ] && nv_est a "$RAW_ADDR" && rib_has 10.200.0.0/16 && rib_has 2001:db8:200::/48 && k_has 10.200.0.0/16 && k_has 2001:db8:200::/48'
+}
+# rfc7606_row N "CASE|EXPECT|RULE": sends the malformed UPDATE CASE about the
+# N-th test prefix and checks EXPECT: withdraw, discard:JQ (the kept path
+# satisfies JQ) or reset:CODE/SUBCODE; RULE is printed.
+rfc7606_row() {
+	local i=$1 name expect cite p r lines0 code sub
+	IFS='|' read -r name expect cite <<<"$2"
+	case $name in mp-reach-* | duplicate-mp-reach) p=2001:db8:150:$i::/64 ;; *) p=10.150.$i.0/24 ;; esac
+	say "$name ($p, from $RAW_ADDR): $cite"
+	lines0=$(wc -l <"$TMP/a.log")
+	case $expect in
+	withdraw)
+		# First the prefix well-formed, in the RIB and the kernel.
+		raw announce "$p" >/dev/null
+		wait_for 20 eval 'k_has "$p"' || notok "$name: $p announced well-formed first is in A's kernel"
+		r=$(raw send "$name" "$p")
+		if wait_for 20 eval 'rib_not "$p" && k_not "$p"'; then
+			ok "$name: $p treat-as-withdraw: gone from A's RIB and kernel"
+		else
+			notok "$name: $p treat-as-withdraw: gone from A's RIB and kernel (RIB: $(rib_path "$p"); kernel: $(kroute "$NSA" "$p"); send: $r)"
+		fi
+		stable_stays "$name"
+		;;
+	discard:*)
+		r=$(raw send "$name" "$p")
+		if wait_for 20 eval 'rib_has "$p" && k_has "$p"'; then
+			ok "$name: $p accepted, in A's RIB and kernel"
+		else
+			notok "$name: $p accepted, in A's RIB and kernel (send: $r)"
+		fi
+		check "$name: the path has ${expect#discard:} ($(rib_path "$p" | cut -c1-150))" \
+			jq -e "${expect#discard:}" <<<"$(rib_path "$p")"
+		stable_stays "$name"
+		;;
+	reset:*)
+		code=${expect#reset:}
+		sub=${code#*/}
+		code=${code%/*}
+		r=$(raw send "$name" "$p")
+		expect_eq "$name: nvad sends NOTIFICATION $code/$sub and closes" "$(raw wait 10)" "notification $code $sub"
+		if wait_for 20 eval '! nv_est a "$RAW_ADDR" && k_not 10.200.0.0/16 && k_not 2001:db8:200::/48 && k_not "$p"'; then
+			ok "$name: the session is down and B's routes left A's kernel"
+		else
+			notok "$name: the session is down and B's routes left A's kernel (state $(nv_field a "$RAW_ADDR" bgpState))"
+		fi
+		if raw_connect; then ok "$name: B Established again, its routes back in A's kernel"; else
+			notok "$name: B Established again"; return 1; fi
+		;;
+	esac
+	# nvad's log names the attribute at fault and the action.
+	r=$(tail -n +"$((lines0 + 1))" "$TMP/a.log" | grep -m1 'UPDATE: ')
+	check "$name: nvad logs the fault: ${r#* nvad }" test -n "$r"
+}
+case_rfc7606() {
+	local row i=0 nbr af
+	net_ab && addr "$NSB" vb 10.97.0.3/24 || { notok "namespaces set up"; return; }
+	{
+		printf '%s\n' "frr defaults traditional" "hostname nvad-a" "router bgp 65001" \
+			" bgp router-id 10.97.0.1" " no bgp ebgp-requires-policy"
+		for nbr in "10.97.0.2 65002" "10.97.0.3 65001"; do
+			printf ' neighbor %s remote-as %s\n' $nbr
+			printf ' neighbor %s %s\n' "${nbr% *}" passive "${nbr% *}" "timers 3 9"
+		done
+		for af in ipv4 ipv6; do
+			echo " address-family $af unicast"
+			printf '  neighbor %s activate\n' 10.97.0.2 10.97.0.3
+			echo " exit-address-family"
+		done
+		echo "exit"
+	} >"$TMP/a.conf"
+	# nvad writes routes to the kernel of its namespace (protocol 186).
+	nvad_spawn a "$NSA" "$TMP/a.conf" || { notok "nvad A started"; return; }
+
+	# The external raw peer. Each row: CASE | withdraw, discard:JQ,
+	# reset:CODE/SUBCODE | the rule (RFC 7606 sections; "3(c)" is item c of 3).
+	if raw_start 10.97.0.2 65002; then ok "external raw peer B (AS 65002) Established with nvad A; its routes in A's kernel"; else
+		notok "external raw peer B Established with nvad A; its routes in A's kernel"; dump_logs "$TMP/a.log" "$TMP/rawpeer.log"; return; fi
+	for row in \
+		"origin-value|withdraw|RFC 7606 7.1: ORIGIN with an undefined value is treat-as-withdraw" \
+		"origin-length|withdraw|RFC 7606 7.1: ORIGIN of length other than 1 is treat-as-withdraw" \
+		"aspath-segment-type|withdraw|RFC 7606 7.2: AS_PATH with an undefined segment type is treat-as-withdraw" \
+		"aspath-overrun|withdraw|RFC 7606 7.2: AS_PATH whose segment overruns the attribute is treat-as-withdraw" \
+		"nexthop-length|withdraw|RFC 7606 7.3: NEXT_HOP of length other than 4 is treat-as-withdraw" \
+		"med-length|withdraw|RFC 7606 7.4: MULTI_EXIT_DISC of length other than 4 is treat-as-withdraw" \
+		"localpref-ebgp|discard:.locPrf == null|RFC 7606 7.5: LOCAL_PREF from an external peer is discarded (attribute discard)" \
+		"duplicate-med|discard:.metric == 10|RFC 7606 3(g): an attribute twice: copies after the first are discarded (MED 10 kept, 20 dropped)" \
+		"duplicate-mp-reach|reset:3/1|RFC 7606 3(g): MP_REACH_NLRI twice is a session reset, Malformed Attribute List" \
+		"flags-origin|withdraw|RFC 7606 3(c): a well-known attribute (ORIGIN) flagged optional is treat-as-withdraw" \
+		"flags-atomic-aggregate|discard:.atomicAggregate == null|RFC 7606 3(c) with 7.6: ATOMIC_AGGREGATE with wrong flags is attribute discard" \
+		"communities-length|withdraw|RFC 7606 7.8: COMMUNITIES of a length not a multiple of 4 is treat-as-withdraw" \
+		"missing-aspath|withdraw|RFC 7606 3(d): a missing mandatory attribute (AS_PATH) is treat-as-withdraw" \
+		"missing-nexthop|withdraw|RFC 7606 3(d): a missing NEXT_HOP with an NLRI field is treat-as-withdraw" \
+		"attr-overrun|withdraw|RFC 7606 4: an attribute overrunning the path attributes is treat-as-withdraw, the NLRI found by the Total Path Attribute Length" \
+		"total-length-overrun|reset:3/1|RFC 4271 6.3 (RFC 7606 4 keeps it): Total Path Attribute Length past the UPDATE is a session reset, Malformed Attribute List" \
+		"mp-reach-nexthop-length|reset:3/9|RFC 7606 7.11: MP_REACH_NLRI whose next hop length fits no address cannot be parsed further: session reset (Optional Attribute Error)" \
+		"mp-reach-nexthop-unspecified|withdraw|RFC 7606 7.11 and RFC 4760: MP_REACH_NLRI with the unspecified next hop is treat-as-withdraw"; do
+		i=$((i + 1))
+		rfc7606_row $i "$row" || break
+	done
+	check "external raw peer stopped: its routes left A's kernel" raw_stop
+
+	# The internal raw peer: the attributes only an internal peer may send.
+	if raw_start 10.97.0.3 65001 --ibgp; then ok "internal raw peer B (AS 65001, 10.97.0.3) Established with nvad A; its routes in A's kernel"; else
+		notok "internal raw peer B Established with nvad A"; dump_logs "$TMP/a.log" "$TMP/rawpeer.log"; return; fi
+	for row in \
+		"localpref-ibgp-length|withdraw|RFC 7606 7.5: LOCAL_PREF of length other than 4 from an internal peer is treat-as-withdraw" \
+		"originator-id-length|withdraw|RFC 7606 7.9: ORIGINATOR_ID of length other than 4 is treat-as-withdraw" \
+		"cluster-list-length|withdraw|RFC 7606 7.10: CLUSTER_LIST of a length not a multiple of 4 is treat-as-withdraw"; do
+		i=$((i + 1))
+		rfc7606_row $i "$row" || break
+	done
+	check "internal raw peer stopped: its routes left A's kernel" raw_stop
+	[ "$FAILED" -gt 0 ] && dump_logs "$TMP/a.log" "$TMP/rawpeer.log"
+}
+
+# ====================================================================================
 # config: --check, errors, reload (failing, soft, resetting), SIGHUP
 # ====================================================================================
 # nv_desc NAME PEER: the description shown in show ip bgp summary json.
@@ -1276,6 +1568,8 @@ redistribute) case_redistribute ;;
 nvad-nvad) case_nvad_nvad ;;
 frr | bird | gobgp | openbgpd | exabgp) case_daemon "$CASE" ;;
 security) case_security ;;
+privileges) case_privileges ;;
+rfc7606) case_rfc7606 ;;
 config) case_config ;;
 ebgp-policy) case_ebgp_policy ;;
 keepalive-under-load) case_keepalive_under_load ;;
