@@ -118,6 +118,8 @@ final_checks() {
 		else
 			notok "nvad stopped cleanly on SIGTERM"
 		fi
+	elif [ -n "$pid" ]; then
+		notok "nvad still running at the end of the case (it died before)"
 	fi
 	if grep -q 'AddressSanitizer\|LeakSanitizer\|runtime error:' "$TMP/n.log" 2>/dev/null; then
 		notok "no sanitizer report in nvad's log"
