@@ -9,9 +9,10 @@
 # reachability matrix (`azlab reach`) equals the offline one (`azlab check`),
 # then `azlab down`, and that no namespace, run directory or process of the
 # lab is left and the host's interfaces, nftables tables and iptables
-# mangle rules are as before (labcheck.sh). --xfail LINE: the expectation on that line of
-# FILE is a known disagreement between the model and the live lab (reported,
-# not failed; an unexpected pass is a failure, so the list stays honest).
+# mangle rules are as before (tap.sh). --xfail LINE: the expectation on
+# that line of FILE is a known disagreement between the model and the live
+# lab (reported, not failed; an unexpected pass is a failure, so the list
+# stays honest).
 # Root only: exits 77 (skipped) otherwise, or when a tool is missing.
 set -u
 AZLAB=$1 NVAD=$2 FILE=$3
@@ -22,9 +23,8 @@ while [ $# -ge 3 ] && [ "$1" = --xfail ]; do
 	shift 3
 done
 
-. "$(dirname "$(readlink -f "$0")")/labcheck.sh"
-
-need "$NVAD" nft iptables traceroute ping ip
+. "$(dirname "$0")/tap.sh"
+needs_root_and nft iptables traceroute ping ip
 if grep -q 'software: *frr' "$FILE"; then
 	[ -x /usr/lib/frr/bgpd ] && command -v vtysh >/dev/null || skip "FRR not installed (./run deps)"
 fi
@@ -32,7 +32,6 @@ fi
 NAME=azlt$$-$(basename "$(dirname "$FILE")" | cut -c1-6)-$(basename "$FILE" .yaml | md5sum | cut -c1-4)
 OUT=$(mktemp -d /tmp/azlab-live.XXXXXX)
 host_snapshot
-az() { "$AZLAB" --name "$NAME" "$@"; }
 cleanup() {
 	az down >/dev/null 2>&1
 	if [ "$FAILED" -gt 0 ]; then say "output kept in $OUT"; else rm -rf "$OUT"; fi
