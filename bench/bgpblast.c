@@ -6,7 +6,14 @@
  *                       up, then writes them as fast as the socket takes them,
  *                       then End-of-RIB, then keeps the session up. On SIGUSR1
  *                       it replays the IPv4 UPDATEs of an MRT file (churn),
- *                       also encoded in advance.
+ *                       also encoded in advance. With --rounds, SIGUSR2
+ *                       withdraws the whole table, the next SIGUSR2 announces
+ *                       it again, and so on (the memory test of
+ *                       tests/system/robust.sh). With --reconnect, a session
+ *                       that ends (the peer closed it or sent a NOTIFICATION)
+ *                       is opened again and the table sent again, and
+ *                       SIGHUP closes the session with a Cease (then it is
+ *                       opened again).
  *   bgpblast sink ...   holds a session and counts the prefixes it currently
  *                       holds (announcements add, withdrawals remove).
  *
@@ -16,7 +23,8 @@
  * One socket, poll(), no threads. SIGTERM/SIGINT end the session with a Cease.
  *
  * Feeder events: established, sent (the table and End-of-RIB are in the
- * socket), churn_start, churn_sent. Sink events: established, eor, target
+ * socket), churn_start, churn_sent, withdraw_start, withdrawn (the
+withdrawals and End-of-RIB are in the socket), closed. Sink events: established, eor, target
  * (the sink holds --target prefixes), progress (every second while
  * UPDATEs come), quiet (no UPDATE for --quiet-ms, with what came since the
  * previous quiet: first and last UPDATE times, counts). */
@@ -63,6 +71,8 @@ struct cfg {
 	const char *mrt;
 	size_t churn_max; /* UPDATE records of the MRT file at most; 0: all */
 	uint32_t nexthop; /* host order */
+	bool rounds;    /* SIGUSR2 withdraws the table, the next announces it */
+	bool reconnect; /* a session that ends is opened again */
 	/* sink */
 	size_t target;
 	unsigned quiet_ms;
@@ -88,11 +98,12 @@ struct blast {
 	 * in chunks that end on a message boundary */
 	struct buf ctl;
 	size_t ctl_sent;
-	struct buf table, churn;
-	size_t table_off, churn_off;
+	struct buf table, churn, wd;
+	size_t table_off, churn_off, wd_off;
 	const uint8_t *cur;
 	size_t cur_len, cur_sent;
-	bool table_on, table_done, churn_on, churn_done;
+	bool table_on, table_done, churn_on, churn_done, wd_on, wd_done;
+	unsigned long sessions, rounds;
 	uint16_t hold;
 	double last_recv, last_sent;
 	/* sink */
@@ -107,12 +118,16 @@ struct blast {
 	unsigned long churn_ann, churn_wd, churn_records;
 };
 
-static volatile sig_atomic_t g_stop, g_churn;
+static volatile sig_atomic_t g_stop, g_churn, g_round, g_flap;
 
 static void on_signal(int sig)
 {
 	if (sig == SIGUSR1)
 		g_churn = 1;
+	else if (sig == SIGUSR2)
+		g_round = 1;
+	else if (sig == SIGHUP)
+		g_flap = 1;
 	else
 		g_stop = 1;
 }
@@ -268,6 +283,16 @@ static void build_table(struct blast *b)
 		order[i] = set << 32 | i;
 	}
 	qsort(order, c->n, sizeof(*order), cmp_u64);
+	if (c->rounds) {
+		/* The whole table withdrawn, in address order, then End-of-RIB. */
+		for (size_t k = 0; k < c->n; k++)
+			pfx[k] = dfz_key_prefix(keys[k]);
+		encode_withdraw(&b->wd, pfx, c->n);
+		struct wbuf we = buf_writer(&b->wd, BGP_MAX_MSG);
+		if (!bgp_update_encode_eor(&we, BGP_AFI_IPV4, BGP_SAFI_UNICAST))
+			die("End-of-RIB");
+		buf_commit(&b->wd, &we);
+	}
 	size_t i = 0;
 	while (i < c->n) {
 		size_t set = (size_t)(order[i] >> 32), j = i;
@@ -454,6 +479,19 @@ static void queue_ctl_notify(struct blast *b, uint8_t code, uint8_t sub)
 	buf_commit(&b->ctl, &w);
 }
 
+/* The next chunk of stream s from *off as the current piece; false when the
+ * stream is all out. */
+static bool take_chunk(struct blast *b, const struct buf *s, size_t *off)
+{
+	if (*off == s->len)
+		return false;
+	size_t end = chunk_end(s, *off);
+	b->cur = s->p + *off;
+	b->cur_len = end - *off;
+	*off = end;
+	return true;
+}
+
 /* Picks the next piece to write when the current one is out. */
 static bool next_piece(struct blast *b)
 {
@@ -476,30 +514,25 @@ static bool next_piece(struct blast *b)
 		return true;
 	}
 	if (b->table_on && !b->table_done) {
-		if (b->table_off == b->table.len) {
-			b->table_done = true;
-			event("sent", "\"updates\":%zu,\"bytes\":%zu,\"prefixes\":%zu", b->table.msgs,
-			      b->table.len, b->c.n);
-		} else {
-			size_t end = chunk_end(&b->table, b->table_off);
-			b->cur = b->table.p + b->table_off;
-			b->cur_len = end - b->table_off;
-			b->table_off = end;
+		if (take_chunk(b, &b->table, &b->table_off))
 			return true;
-		}
+		b->table_done = true;
+		event("sent", "\"updates\":%zu,\"bytes\":%zu,\"prefixes\":%zu", b->table.msgs,
+		      b->table.len, b->c.n);
+	}
+	if (b->wd_on && !b->wd_done) {
+		if (take_chunk(b, &b->wd, &b->wd_off))
+			return true;
+		b->wd_done = true;
+		event("withdrawn", "\"round\":%lu,\"updates\":%zu,\"bytes\":%zu,\"prefixes\":%zu",
+		      b->rounds, b->wd.msgs, b->wd.len, b->c.n);
 	}
 	if (b->churn_on && !b->churn_done) {
-		if (b->churn_off == b->churn.len) {
-			b->churn_done = true;
-			event("churn_sent", "\"updates\":%zu,\"bytes\":%zu,\"announced\":%lu,\"withdrawn\":%lu",
-			      b->churn.msgs, b->churn.len, b->churn_ann, b->churn_wd);
-		} else {
-			size_t end = chunk_end(&b->churn, b->churn_off);
-			b->cur = b->churn.p + b->churn_off;
-			b->cur_len = end - b->churn_off;
-			b->churn_off = end;
+		if (take_chunk(b, &b->churn, &b->churn_off))
 			return true;
-		}
+		b->churn_done = true;
+		event("churn_sent", "\"updates\":%zu,\"bytes\":%zu,\"announced\":%lu,\"withdrawn\":%lu",
+		      b->churn.msgs, b->churn.len, b->churn_ann, b->churn_wd);
 	}
 	return false;
 }
@@ -526,7 +559,8 @@ static bool flush_out(struct blast *b)
 static bool want_write(const struct blast *b)
 {
 	return b->cur_sent < b->cur_len || b->ctl.len > b->ctl_sent ||
-	       (b->table_on && !b->table_done) || (b->churn_on && !b->churn_done);
+	       (b->table_on && !b->table_done) || (b->churn_on && !b->churn_done) ||
+	       (b->wd_on && !b->wd_done);
 }
 
 static void sink_quiet(struct blast *b)
@@ -624,7 +658,8 @@ static int process_input(struct blast *b)
 		case BGP_MSG_KEEPALIVE:
 			if (b->st == ST_OPEN_CONFIRM) {
 				b->st = ST_ESTABLISHED;
-				event("established", "\"hold\":%u", b->hold);
+				b->sessions++;
+				event("established", "\"hold\":%u,\"session\":%lu", b->hold, b->sessions);
 				if (b->c.mode == FEED)
 					b->table_on = true;
 			}
@@ -657,7 +692,7 @@ static void send_cease(struct blast *b)
 	if (b->fd < 0 || b->st == ST_IDLE)
 		return;
 	/* Drop what is queued beyond the current piece; then the Cease. */
-	b->table_on = b->churn_on = false;
+	b->table_on = b->churn_on = b->wd_on = false;
 	queue_ctl_notify(b, BGP_ERR_CEASE, BGP_CEASE_ADMIN_SHUTDOWN);
 	double until = now() + 2;
 	while (want_write(b) && now() < until) {
@@ -711,12 +746,37 @@ static int run(struct blast *b)
 			send_cease(b);
 			return 0;
 		}
+		if (g_flap && b->c.reconnect) {
+			/* Our side of a flap: a Cease, then run() again. */
+			g_flap = 0;
+			send_cease(b);
+			event("closed", "\"by\":\"us\"");
+			return 1;
+		}
 		if (g_churn && b->c.mode == FEED) {
 			g_churn = 0;
 			if (b->st == ST_ESTABLISHED && !b->churn_on) {
 				b->churn_on = true;
 				event("churn_start", "\"updates\":%zu,\"records\":%lu", b->churn.msgs,
 				      b->churn_records);
+			}
+		}
+		if (g_round && b->c.mode == FEED && b->c.rounds && b->st == ST_ESTABLISHED &&
+		    b->table_done && (!b->wd_on || b->wd_done)) {
+			/* The previous stream is out: withdraw what is announced, or
+			 * announce what was withdrawn. */
+			g_round = 0;
+			if (!b->wd_on) {
+				b->rounds++;
+				b->wd_on = true;
+				b->wd_done = false;
+				b->wd_off = 0;
+				event("withdraw_start", "\"round\":%lu", b->rounds);
+			} else {
+				b->wd_on = false;
+				b->table_done = false;
+				b->table_off = 0;
+				event("announce_start", "\"round\":%lu", b->rounds + 1);
 			}
 		}
 		if (b->st == ST_ESTABLISHED && b->hold && t - b->last_sent >= b->hold / 3.0 &&
@@ -786,6 +846,27 @@ static int run(struct blast *b)
 	}
 }
 
+/* Forgets the session that ended, so that run() can open the next one: the
+ * table is sent again from its start. */
+static void session_reset(struct blast *b)
+{
+	if (b->fd >= 0)
+		close(b->fd);
+	b->fd = -1;
+	b->st = ST_IDLE;
+	b->in_len = 0;
+	b->ctl.len = b->ctl_sent = 0;
+	b->cur = NULL;
+	b->cur_len = b->cur_sent = 0;
+	b->table_on = b->table_done = false;
+	b->table_off = 0;
+	b->churn_on = b->churn_done = false;
+	b->churn_off = 0;
+	b->wd_on = b->wd_done = false;
+	b->wd_off = 0;
+	g_round = g_churn = g_flap = 0;
+}
+
 /* ---- options ----------------------------------------------------------------------------- */
 
 static int usage(void)
@@ -794,7 +875,10 @@ static int usage(void)
 	      "                [--hold SECONDS]\n"
 	      "  feed: --prefixes N [--paths P (default N/4)] [--seed S] [--stats dfz-stats.json]\n"
 	      "        --next-hop A.B.C.D [--mrt FILE[.gz] [--churn-max RECORDS]]\n"
-	      "        (SIGUSR1: replay the MRT file's IPv4 UPDATEs)\n"
+	      "        [--rounds 1] [--reconnect 1]\n"
+	      "        (SIGUSR1: replay the MRT file's IPv4 UPDATEs; with --rounds, SIGUSR2\n"
+	      "        withdraws the table, the next SIGUSR2 announces it again; with\n"
+	      "        --reconnect, a session that ends is opened again and SIGHUP ends it)\n"
 	      "  sink: [--target N] [--quiet-ms MS (default 1000)]\n"
 	      "  Events as JSON lines on standard output; see the head of bench/bgpblast.c.\n",
 	      stderr);
@@ -880,6 +964,10 @@ static int parse_args(int argc, char **argv, struct cfg *c)
 			ok = parse_u64(v, &x), c->churn_max = (size_t)x;
 		else if (strcmp(o, "--next-hop") == 0)
 			ok = parse_v4(v, &c->nexthop);
+		else if (strcmp(o, "--rounds") == 0)
+			ok = parse_u64(v, &x) && x <= 1, c->rounds = x == 1;
+		else if (strcmp(o, "--reconnect") == 0)
+			ok = parse_u64(v, &x) && x <= 1, c->reconnect = x == 1;
 		else if (strcmp(o, "--target") == 0)
 			ok = parse_u64(v, &x), c->target = (size_t)x;
 		else if (strcmp(o, "--quiet-ms") == 0)
@@ -937,8 +1025,15 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
+	if (b->c.reconnect)
+		sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	rc = run(b);
+	while (rc == 1 && b->c.mode == FEED && b->c.reconnect && !g_stop) {
+		session_reset(b);
+		rc = run(b);
+	}
 	if (b->c.mode == SINK) {
 		if (b->ph_updates)
 			sink_quiet(b);

@@ -130,7 +130,8 @@ uint64_t *dfz_make_prefixes(size_t n, const struct dfz_shape *s, bool sorted)
 			uint32_t a = dfz_unicast_addr();
 			if (len >= 16)
 				a = block[dfz_rng() % BLOCKS] | (a & 0xffffu);
-			a = len ? a & ~(UINT32_MAX >> len) : 0;
+			/* a shift by 32 is undefined: /32 keeps the whole address */
+			a = len == 0 ? 0 : len >= 32 ? a : a & ~(UINT32_MAX >> len);
 			k[i] = (uint64_t)a << 8 | len;
 		}
 		qsort(k, n, sizeof(*k), cmp_u64);

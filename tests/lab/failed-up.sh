@@ -43,11 +43,11 @@ up_fails() {
 
 # 1. bad file: a second ':' on line 3 (column 9) of a copy of FILE
 NAME=azlfa$$ NAMES=$NAME
-BEFORE=$(host_state)
+host_snapshot
 BAD=$TMP/bad.yaml
 { sed -n 1,2p "$FILE"; echo "badKey: : x"; sed -n '3,$p' "$FILE"; } >"$BAD"
 up_fails "bad file" "$BAD:3:9: YAML syntax" --nvad "$NVAD" up "$BAD"
-nothing_left "$BEFORE"
+nothing_left
 
 # 1b. bad router config: BIRDFILE's BIRD config with an unknown keyword on
 # line 1, BIRDFILE copied beside it
@@ -57,7 +57,7 @@ cfg=$(sed -n 's/^ *config: *//p' "$BIRDFILE" | head -1)
 cp "$BIRDFILE" "$TMP/bird.yaml"
 if [ -x /usr/sbin/bird ]; then
 	up_fails "bad router config" "$TMP/$cfg:1:" --nvad "$NVAD" up "$TMP/bird.yaml"
-	nothing_left "$BEFORE"
+	nothing_left
 else
 	echo "# bad router config: skipped, BIRD is not installed (./run deps)"
 fi
@@ -66,7 +66,7 @@ fi
 NAME=azlfb$$ NAMES="$NAMES $NAME"
 MISSING=$TMP/no-such-dir/nvad
 up_fails "missing program" "$MISSING" --nvad "$MISSING" up "$FILE"
-nothing_left "$BEFORE"
+nothing_left
 
 # 3. port in use: TCP 179 taken in the Route Server instance's namespace
 NAME=azlfc$$ NAMES="$NAMES $NAME"
@@ -118,5 +118,5 @@ done
 grep -q "^azlab up: removing what was made" "$TMP/out" && ok "port in use: up says it removes what it made" ||
 	notok "port in use: up does not say it removes what it made"
 [ "$FAILED" = 0 ] || sed 's/^/# /' "$TMP/out"
-nothing_left "$BEFORE" $SUP $HOLDER
+nothing_left $SUP $HOLDER
 finish

@@ -7,10 +7,12 @@
 # `azlab test FILE` against it (reach/noReach by ping, traces by traceroute,
 # routes and Route Server tables from the live feed), checks that the live
 # reachability matrix (`azlab reach`) equals the offline one (`azlab check`),
-# then `azlab down`, and that no namespace, run directory, process or host
-# interface of the lab is left. --xfail LINE: the expectation on that line of
-# FILE is a known disagreement between the model and the live lab (reported,
-# not failed; an unexpected pass is a failure, so the list stays honest).
+# then `azlab down`, and that no namespace, run directory or process of the
+# lab is left and the host's interfaces, nftables tables and iptables
+# mangle rules are as before (tap.sh). --xfail LINE: the expectation on
+# that line of FILE is a known disagreement between the model and the live
+# lab (reported, not failed; an unexpected pass is a failure, so the list
+# stays honest).
 # Root only: exits 77 (skipped) otherwise, or when a tool is missing.
 set -u
 AZLAB=$1 NVAD=$2 FILE=$3
@@ -21,18 +23,8 @@ while [ $# -ge 3 ] && [ "$1" = --xfail ]; do
 	shift 3
 done
 
-PASSED=0
-FAILED=0
-ok() { PASSED=$((PASSED + 1)); printf 'ok - %s\n' "$*"; }
-notok() { FAILED=$((FAILED + 1)); printf 'not ok - %s\n' "$*"; }
-say() { printf '# %s\n' "$*"; }
-skip() { echo "1..0 # SKIP $*"; exit 77; }
-
-[ "$(id -u)" = 0 ] || skip "needs root for network namespaces"
-for tool in nft iptables traceroute ping ip; do
-	command -v $tool >/dev/null || skip "$tool not installed (./run deps)"
-done
-[ -x "$NVAD" ] || skip "no nvad at $NVAD"
+. "$(dirname "$0")/tap.sh"
+needs_root_and nft iptables traceroute ping ip
 if grep -q 'software: *frr' "$FILE"; then
 	[ -x /usr/lib/frr/bgpd ] && command -v vtysh >/dev/null || skip "FRR not installed (./run deps)"
 fi
@@ -42,8 +34,7 @@ fi
 
 NAME=azlt$$-$(basename "$(dirname "$FILE")" | cut -c1-6)-$(basename "$FILE" .yaml | md5sum | cut -c1-4)
 OUT=$(mktemp -d /tmp/azlab-live.XXXXXX)
-LINKS_BEFORE=$(ip -o link show | awk -F': ' '{print $2}' | sort)
-az() { "$AZLAB" --name "$NAME" "$@"; }
+host_snapshot
 cleanup() {
 	az down >/dev/null 2>&1
 	if [ "$FAILED" -gt 0 ]; then say "output kept in $OUT"; else rm -rf "$OUT"; fi
@@ -102,18 +93,8 @@ fi
 	{ notok "azlab reach agrees with the model"; grep DIFFERS "$OUT/reach.out" | sed 's/^/# /'; }
 
 # --- down leaves nothing ---
-PIDS=$(awk '{print $1}' "/run/azlab/$NAME/pids" 2>/dev/null; cat "/run/azlab/$NAME/supervisor.pid" 2>/dev/null)
+PIDS=$(lab_pids "$NAME")
 az down >"$OUT/down.out" 2>&1 && ok "azlab down" || notok "azlab down"
-left=$(ip netns list | awk '{print $1}' | grep "^azl-$NAME-" | tr '\n' ' ')
-[ -z "$left" ] && ok "no azl-$NAME-* namespace left" || notok "namespaces left: $left"
-[ ! -e "/run/azlab/$NAME" ] && ok "/run/azlab/$NAME removed" || notok "/run/azlab/$NAME left"
-alive=
-for p in $PIDS; do kill -0 "$p" 2>/dev/null && alive="$alive $p"; done
-[ -z "$alive" ] && ok "no process of the lab left" || notok "processes left:$alive"
-[ "$(ip -o link show | awk -F': ' '{print $2}' | sort)" = "$LINKS_BEFORE" ] &&
-	ok "the host's interfaces are as before" || notok "the host's interfaces changed"
-nft list tables 2>/dev/null | grep -q azlab && notok "an azlab nftables table in the host" ||
-	ok "no azlab nftables table in the host"
-
-echo "$PASSED passed, $FAILED failed"
-[ "$FAILED" -eq 0 ]
+lab_gone "$NAME" "$PIDS"
+host_unchanged
+finish

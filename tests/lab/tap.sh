@@ -1,10 +1,12 @@
 # tap.sh: sourced by the live lab scripts: TAP-style ok/notok lines, their
-# count, skip (exit 77), and the checks that every live script makes first.
+# count, skip (exit 77), the checks that every live script makes first, and
+# those that a lab taken down left nothing in the host.
 PASSED=0
 FAILED=0
 ok() { PASSED=$((PASSED + 1)); printf 'ok - %s\n' "$*"; }
 notok() { FAILED=$((FAILED + 1)); printf 'not ok - %s\n' "$*"; }
 skip() { echo "1..0 # SKIP $*"; exit 77; }
+say() { printf '# %s\n' "$*"; }
 # needs_root_and TOOL...: root, the tools, and an nvad at $NVAD
 needs_root_and() {
 	[ "$(id -u)" = 0 ] || skip "needs root for network namespaces"
@@ -45,23 +47,43 @@ no_namespace_left() {
 	left=$(ip netns list | awk '{print $1}' | grep "^azl-$NAME-" | tr '\n' ' ')
 	[ -z "$left" ] && ok "no namespace left" || notok "namespaces left: $left"
 }
-# host_state: the host's interfaces and nftables tables (a lab makes none)
-host_state() {
-	ip -o link show | awk -F': ' '{print $2}' | sort
-	nft list tables | sort
+# host_snapshot, then host_unchanged: the host's interfaces, nftables tables
+# and iptables mangle rules (where the fabric's TTL rule would go if it ever
+# left its namespace) are as they were.
+host_snapshot() {
+	HOST_LINKS=$(ip -o link show | awk -F': ' '{print $2}' | sort)
+	HOST_TABLES=$(nft list tables 2>/dev/null | sort)
+	HOST_MANGLE=$(iptables -w -t mangle -S 2>/dev/null)
 }
-# nothing_left BEFORE PID...: of the lab $NAME no namespace, no run
-# directory, none of the PIDs and no process naming the lab alive, and the
-# host's interfaces and nftables tables as BEFORE (host_state's output)
+host_unchanged() {
+	local new
+	[ "$(ip -o link show | awk -F': ' '{print $2}' | sort)" = "$HOST_LINKS" ] &&
+		ok "the host's interfaces are as before" || notok "the host's interfaces changed"
+	new=$(comm -13 <(echo "$HOST_TABLES") <(nft list tables 2>/dev/null | sort))
+	[ -z "$new" ] && ok "no new nftables table in the host" || notok "new nftables tables in the host: $new"
+	[ "$(iptables -w -t mangle -S 2>/dev/null)" = "$HOST_MANGLE" ] &&
+		ok "the host's iptables mangle rules as before" || notok "the host's iptables mangle rules changed"
+}
+# lab_ns NAME: the lab's namespaces; lab_pids NAME: its supervisor and every
+# program it recorded.
+lab_ns() { ip netns list | awk '{print $1}' | grep "^azl-$1-" | sort; }
+lab_pids() { cat "/run/azlab/$1/supervisor.pid" 2>/dev/null; awk '{print $1}' "/run/azlab/$1/pids" 2>/dev/null; }
+# lab_gone NAME PIDS: no namespace, run directory or process of the lab
+# (those in PIDS, and any whose command line names its run directory or
+# namespaces) is left.
+lab_gone() {
+	local name=$1 pids=$2 p alive= left
+	left=$(lab_ns "$name" | tr '\n' ' ')
+	[ -z "$left" ] && ok "$name: no namespace left" || notok "$name: namespaces left: $left"
+	[ ! -e "/run/azlab/$name" ] && ok "$name: run directory removed" || notok "$name: /run/azlab/$name left"
+	for p in $pids; do kill -0 "$p" 2>/dev/null && alive="$alive $p"; done
+	[ -z "$alive" ] && ok "$name: no recorded process left" || notok "$name: processes left:$alive"
+	left=$(pgrep -f "azlab/$name/|azl-$name-" | tr '\n' ' ')
+	[ -z "$left" ] && ok "$name: no process naming the lab" || notok "$name: processes naming the lab: $left"
+}
+# nothing_left PID...: after a failed or killed lab $NAME, lab_gone (the
+# PIDs too) and host_unchanged (host_snapshot taken before)
 nothing_left() {
-	local before=$1 alive= p
-	shift
-	no_namespace_left
-	[ ! -e "/run/azlab/$NAME" ] && ok "run directory removed" || notok "/run/azlab/$NAME left"
-	for p in "$@" $(pgrep -f -- "$NAME"); do
-		kill -0 "$p" 2>/dev/null && alive="$alive $p"
-	done
-	[ -z "$alive" ] && ok "no process left" || notok "processes left:$alive"
-	[ "$(host_state)" = "$before" ] && ok "the host's interfaces and nftables tables are as before" ||
-		notok "the host's interfaces or nftables tables changed"
+	lab_gone "$NAME" "$*"
+	host_unchanged
 }

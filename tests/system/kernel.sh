@@ -102,14 +102,6 @@ proto_bgp_count() {
 		2>/dev/null | jq -s 'map(length) | add // 0'
 }
 
-dump_logs() {
-	local f
-	for f in "$@"; do
-		[ -f "$f" ] || continue
-		say "--- last lines of $(basename "$f")"
-		tail -30 "$f" | sed 's/^/#   /'
-	done
-}
 dump_routes() {
 	local ns
 	for ns in "$@"; do
@@ -409,17 +401,19 @@ case_fib() {
 }
 
 # ====================================================================================
-# restart: the routes stay in the kernel across nvad's restarts.
-PING_N=400
+# restart: the routes stay in the kernel across nvad's restarts. A ping
+# stream every 10 ms runs from before the SIGKILL until after the sweep;
+# it is stopped with SIGINT, so the count is whatever it sent.
 # h_pings N: N pings from H to D (10.100.0.4), all answered.
 h_pings() { ip netns exec "$NSH" ping -n -q -c "$1" -i 0.2 -W 2 10.100.0.4 >/dev/null 2>&1; }
 case_restart() {
-	local f before after n_adopted ping_pid mon_pid p live="10.0.0.0/16 10.100.0.0/16 10.0.210.0/24"
+	local f before after n_adopted ping_pid mon_pid p sent recv live="10.0.0.0/16 10.100.0.0/16 10.0.210.0/24"
 	net_rs 1 || { notok "namespaces set up"; return; }
 	ok "namespaces: H 10.10.0.4 - N (NVA) - R - D 10.100.0.4, RS 10.0.210.4/.5 behind R"
 	mkdir -p "$TMP/rs4" "$TMP/rs5"
-	spk_conf "$TMP/rs4" 10.0.210.4 1 10.0.0.4 "10.0.0.0/16 10.100.0.0/16"
-	spk_conf "$TMP/rs5" 10.0.210.5 1 10.0.0.4 "10.0.0.0/16 10.100.0.0/16"
+	# 10.124.0.0/24: the Route Servers stop sending it while nvad is dead.
+	spk_conf "$TMP/rs4" 10.0.210.4 1 10.0.0.4 "10.0.0.0/16 10.100.0.0/16 10.124.0.0/24"
+	spk_conf "$TMP/rs5" 10.0.210.5 1 10.0.0.4 "10.0.0.0/16 10.100.0.0/16 10.124.0.0/24"
 	spk_start "$NS4" "$TMP/rs4" && spk_start "$NS5" "$TMP/rs5" ||
 		{ notok "FRR started as RS 10.0.210.4 and .5"; return; }
 	# No default route on N: the destination is reachable only through
@@ -430,6 +424,7 @@ case_restart() {
 		notok "sessions with 10.0.210.4 and .5 Established"; fi
 	expect_kr "N" "$NSN" 10.100.0.0/16 "bgp 20 10.0.0.1@eth0"
 	expect_kr "N" "$NSN" 10.0.210.0/24 "bgp 1 10.0.0.1@eth0"
+	expect_kr "N" "$NSN" 10.124.0.0/24 "bgp 20 10.0.0.1@eth0"
 	check "H reaches D (10.100.0.4) through the NVA" h_pings 1
 
 	# One more static route, installed, then dropped from the file without
@@ -448,12 +443,15 @@ case_restart() {
 	lib_spawn "$NSN" "$TMP/monitor.txt" ip -timestamp monitor route
 	mon_pid=$LIB_LAST_PID
 	sleep 0.5
-	lib_spawn "$NSH" "$TMP/ping.txt" ping -n -i 0.05 -c $PING_N -W 1 10.100.0.4
+	lib_spawn "$NSH" "$TMP/ping.txt" ping -n -q -i 0.01 -W 1 10.100.0.4
 	ping_pid=$LIB_LAST_PID
 	sleep 4
 	if nvad_kill n KILL; then ok "nvad killed with SIGKILL"; else notok "nvad killed with SIGKILL"; fi
 	echo "----- $(date +%T.%N) nvad killed -----" >>"$TMP/monitor.txt"
 	expect_kr "N right after SIGKILL (route kept)" "$NSN" 10.100.0.0/16 "bgp 20 10.0.0.1@eth0"
+	# While nvad is dead, both Route Servers stop sending 10.124.0.0/24.
+	spk_withdraw "$NS4" "$TMP/rs4" 10.124.0.0/24
+	spk_withdraw "$NS5" "$TMP/rs5" 10.124.0.0/24
 	sleep 2
 	echo "----- $(date +%T.%N) nvad started again -----" >>"$TMP/monitor.txt"
 	nvad_start n "$NSN" || notok "nvad started again"
@@ -471,17 +469,27 @@ case_restart() {
 		notok "log: stale routes swept after End-of-RIB"
 	fi
 	expect_kr "N (stale static swept)" "$NSN" 10.123.0.0/24 ""
+	expect_kr "N (BGP route the peers no longer send swept)" "$NSN" 10.124.0.0/24 ""
 	expect_kr "N (live route kept)" "$NSN" 10.100.0.0/16 "bgp 20 10.0.0.1@eth0"
 	expect_kr "N (live route kept)" "$NSN" 10.0.0.0/16 "bgp 20 10.0.0.1@eth0"
 	expect_kr "N (live static kept)" "$NSN" 10.0.210.0/24 "bgp 1 10.0.0.1@eth0"
 
-	# The ping ends by itself (400 x 50 ms).
-	for _ in $(seq 300); do kill -0 "$ping_pid" 2>/dev/null || break; sleep 0.1; done
+	# The stream ran across the kill, the restart and the sweep: stopped
+	# now (SIGINT makes ping print its counts), 2 s after the sweep.
+	sleep 2
+	check "the ping stream ran until after the sweep" kill -0 "$ping_pid"
+	kill -INT "$ping_pid" 2>/dev/null
+	for _ in $(seq 50); do kill -0 "$ping_pid" 2>/dev/null || break; sleep 0.1; done
 	sleep 1
 	stop_pid "$mon_pid"
 	say "ping: $(grep 'packets transmitted' "$TMP/ping.txt")"
-	check "ping H -> D across the restart: $PING_N sent, $PING_N received, 0% loss" \
-		grep -q "^$PING_N packets transmitted, $PING_N received, 0% packet loss" "$TMP/ping.txt"
+	read -r sent recv < <(awk '/packets transmitted/ {print $1, $4}' "$TMP/ping.txt")
+	if [ "${sent:-0}" -gt 0 ] && [ "$sent" = "$recv" ] &&
+		grep -q ' 0% packet loss' "$TMP/ping.txt"; then
+		ok "ping H -> D every 10 ms across the restart: $sent sent, $recv received, 0% loss"
+	else
+		notok "ping H -> D every 10 ms across the restart: ${sent:-?} sent, ${recv:-?} received (none lost)"
+	fi
 	after=$(ip -n "$NSN" -d -j route show table main proto 186 | jq -c 'sort_by(.dst)')
 	expect_eq_routes() {
 		local b a
@@ -501,6 +509,7 @@ case_restart() {
 		fi
 	done
 	check "ip monitor: the stale 10.123.0.0/24 deleted" grep -q 'Deleted 10\.123\.0\.0/24 ' "$TMP/monitor.txt"
+	check "ip monitor: the stale 10.124.0.0/24 deleted" grep -q 'Deleted 10\.124\.0\.0/24 ' "$TMP/monitor.txt"
 	f=$TMP/n-route.json
 	nv_fib n ip "$f"
 	jqcheck "show ip route json after the restart: 10.100.0.0/16 selected and installed" "$f" \

@@ -1,6 +1,7 @@
 # lib.sh: the shared part of the system tests, sourced by interop.sh and
 # speaker.sh (bash). It provides:
-#   - result lines (ok / not ok, "N passed, M failed") and the exit status;
+#   - result lines (ok / not ok, "N passed, M failed"), the exit status and
+#     the ends of logs for a failure (dump_logs);
 #   - bounded polling (wait_for) and stopping processes;
 #   - network namespaces and veth pairs, all removed by the EXIT trap;
 #   - starting and querying the reference daemons (FRR, BIRD, GoBGP, ExaBGP,
@@ -54,6 +55,16 @@ finish() {
 	echo "$PASSED passed, $FAILED failed"
 	[ "$FAILED" -eq 0 ]
 	exit $?
+}
+
+# dump_logs FILE...: the last lines of each, for a failure's report.
+dump_logs() {
+	local f
+	for f in "$@"; do
+		[ -f "$f" ] || continue
+		say "--- last lines of $(basename "$f")"
+		tail -"${DUMP_LINES:-25}" "$f" | sed 's/^/#   /'
+	done
 }
 
 stop_pid() {

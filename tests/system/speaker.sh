@@ -221,16 +221,28 @@ gt() { [ -n "$1" ] && [ -n "$2" ] && [ "$1" -gt "$2" ] 2>/dev/null; }
 snap() { nv_nbr "$1" "$2" | jq -c '{e: .connectionsEstablished, d: .connectionsDropped}'; }
 elapsed() { echo "$(date +%s.%N) $1" | awk '{printf "%.1f", $1 - $2}'; }
 
-dump_logs() {
-	local f
-	for f in "$@"; do
-		[ -f "$f" ] || continue
-		say "--- last lines of $(basename "$f")"
-		tail -25 "$f" | sed 's/^/#   /'
-	done
-}
 
 both_est() { nv_est a 10.97.0.2 && nv_est a fd00:97::2; }
+# both_tables: A's and B's BGP tables, both families, without the times.
+both_tables() {
+	local n
+	for n in a b; do
+		nv "$n" show ip bgp json 2>/dev/null
+		nv "$n" show bgp ipv6 unicast json 2>/dev/null
+	done | jq -cS 'del(.. | .lastUpdate?, .lastUpdateEpoch?, .uptime?, .tableVersion?, .version?)'
+}
+# settled_tables: both_tables once two reads 1 s apart agree (at most 30 s).
+settled_tables() {
+	local a b
+	b=$(both_tables)
+	for _ in $(seq 30); do
+		sleep 1
+		a=$(both_tables)
+		[ "$a" = "$b" ] && { printf '%s\n' "$a"; return 0; }
+		b=$a
+	done
+	return 1
+}
 # The getters of the routes each side holds.
 rt_a() { nv_route a "$1"; }
 rt_b() { nv_route b "$1"; }
@@ -1155,7 +1167,7 @@ nv_desc() {
 	nv "$1" $cmd 2>/dev/null | jq -r --arg n "$2" --arg k "$key" '.[$k].peers[$n].desc // empty'
 }
 case_config() {
-	local seed=$SEED_DIR/p2-vm-hub00.frr.conf out rc line rc0 s0 s1 d0 e0
+	local seed=$SEED_DIR/p2-vm-hub00.frr.conf out rc line rc0 s0 s1 d0 e0 s60 t0
 	# --check on the seed.
 	if [ -f "$seed" ]; then
 		out=$("$NVAD" -f "$seed" --check 2>&1)
@@ -1199,9 +1211,11 @@ case_config() {
 	if wait_for 30 both_est; then ok "A and B Established (IPv4 and IPv6)"; else
 		notok "A and B Established (IPv4 and IPv6)"; return; fi
 
-	# A failing reload changes nothing.
+	# A failing reload changes nothing: configuration, sessions, routes.
+	t0=$(settled_tables) || notok "the tables settle before the failed reload"
 	rc0=$(nv a show running-config)
 	s0=$(snap a 10.97.0.2)
+	s60=$(snap a fd00:97::2)
 	cp "$TMP/a.conf" "$TMP/a.conf.good"
 	sed "${line}i\\ bgp frobnicate 7" "$TMP/a.conf.good" >"$TMP/a.conf"
 	out=$(nv a reload 2>&1)
@@ -1216,7 +1230,10 @@ case_config() {
 	check "show running-config unchanged after the failed reload" test "$(nv a show running-config)" = "$rc0"
 	sleep 1
 	expect_eq "no session reset by the failed reload (established/dropped)" "$(snap a 10.97.0.2)" "$s0"
+	expect_eq "no IPv6 session reset by the failed reload (established/dropped)" "$(snap a fd00:97::2)" "$s60"
 	check "sessions still Established" both_est
+	check "A's and B's BGP tables (IPv4 and IPv6, $(jq -s 'map(.routes // {} | length) | add' <<<"$t0") prefix entries) unchanged after the failed reload" \
+		test "$(both_tables)" = "$t0"
 
 	# Description, then soft-reconfiguration: no reset.
 	preset_a; C_NBR=" neighbor %s description to-nvad-b\n"; nvad_conf "$TMP/a.conf"
@@ -1281,7 +1298,10 @@ case_config() {
 	check "SIGHUP: nvad still runs" lib_running "$TMP" a
 	sleep 1
 	expect_eq "SIGHUP with a new description: no session reset" "$(snap a 10.97.0.2)" "$s0"
-	# A broken file on SIGHUP: kept running, logged.
+	# A broken file on SIGHUP: kept running, logged, nothing changed.
+	t0=$(settled_tables) || notok "the tables settle before the SIGHUP with a broken file"
+	s0=$(snap a 10.97.0.2)
+	s60=$(snap a fd00:97::2)
 	sed "${line}i\\ bgp frobnicate 7" "$TMP/a.conf" >"$TMP/a.conf.new" && mv "$TMP/a.conf.new" "$TMP/a.conf"
 	kill -HUP "$(lib_pid "$TMP" a)"
 	if wait_for 10 eval 'grep -q "reload of .*failed" "$TMP/a.log"'; then
@@ -1291,6 +1311,9 @@ case_config() {
 	fi
 	check "SIGHUP with a broken file: nvad still runs, sessions Established" eval 'lib_running "$TMP" a && both_est'
 	expect_eq "SIGHUP with a broken file: description kept" "$(nv_desc a 10.97.0.2)" via-sighup
+	expect_eq "SIGHUP with a broken file: no session reset (IPv4, IPv6)" \
+		"$(snap a 10.97.0.2) $(snap a fd00:97::2)" "$s0 $s60"
+	check "SIGHUP with a broken file: A's and B's BGP tables unchanged" test "$(both_tables)" = "$t0"
 	[ "$FAILED" -gt 0 ] && dump_logs "$TMP/a.log" "$TMP/b.log"
 }
 
