@@ -798,8 +798,30 @@ static struct fib_cand *cand_find(const struct fib_dest *d, uint8_t source)
 	return NULL;
 }
 
+/* Removes the route of a source from d, if it has one. */
+static void cand_clear(struct fib *f, struct fib_dest *d, uint8_t source, const struct prefix *pm)
+{
+	struct fib_cand *old = cand_find(d, source);
+	if (!old)
+		return;
+	cand_unlink(d, old);
+	for (unsigned i = 0; i < old->n_nh; i++)
+		ref_drop(f, &old->ref[i]);
+	cand_free(f, old);
+	dest_mark(f, d);
+	if (source == FIB_SRC_STATIC)
+		nht_changed(f, pm);
+}
+
 bool fib_set(struct fib *f, uint8_t source, const struct prefix *p, const struct fib_nexthop *nh,
 	     unsigned n_nh, uint8_t distance, const struct ipaddr *src)
+{
+	return fib_set_other(f, FIB_SRC_COUNT, source, p, nh, n_nh, distance, src);
+}
+
+bool fib_set_other(struct fib *f, uint8_t other, uint8_t source, const struct prefix *p,
+		   const struct fib_nexthop *nh, unsigned n_nh, uint8_t distance,
+		   const struct ipaddr *src)
 {
 	struct prefix pm;
 	if (source >= FIB_SRC_COUNT || !prefix_ok(p, &pm))
@@ -809,17 +831,11 @@ bool fib_set(struct fib *f, uint8_t source, const struct prefix *p, const struct
 	struct fib_dest *d = dest_get(f, &pm, n_nh > 0);
 	if (!d)
 		return n_nh == 0;
+	if (other < FIB_SRC_COUNT && other != source)
+		cand_clear(f, d, other, &pm);
 	struct fib_cand *old = cand_find(d, source);
 	if (n_nh == 0) {
-		if (!old)
-			return true;
-		cand_unlink(d, old);
-		for (unsigned i = 0; i < old->n_nh; i++)
-			ref_drop(f, &old->ref[i]);
-		cand_free(f, old);
-		dest_mark(f, d);
-		if (source == FIB_SRC_STATIC)
-			nht_changed(f, &pm);
+		cand_clear(f, d, source, &pm);
 		return true;
 	}
 	/* The new candidate is built whole and takes its references before the

@@ -70,6 +70,12 @@ bool fib_underlay(struct fib *f, bool add, uint8_t kind, const struct prefix *p,
  * changed). */
 bool fib_set(struct fib *f, uint8_t source, const struct prefix *p, const struct fib_nexthop *nh,
 	     unsigned n_nh, uint8_t distance, const struct ipaddr *src);
+/* fib_set, and the route of the source `other` for the prefix removed, with
+ * one lookup of the prefix: a BGP route moving between eBGP and iBGP. other
+ * FIB_SRC_COUNT removes nothing. */
+bool fib_set_other(struct fib *f, uint8_t other, uint8_t source, const struct prefix *p,
+		   const struct fib_nexthop *nh, unsigned n_nh, uint8_t distance,
+		   const struct ipaddr *src);
 
 /* Routes to write since the last sync: install (replace) or remove. Each is
  * given once; f remembers what it handed out as installed (a 64-bit digest of

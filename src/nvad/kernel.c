@@ -110,8 +110,8 @@ static void on_bgp(void *ctx, const struct prefix *p, bool ebgp, const struct bg
 	if (n && !kernel_policy(d, p, CONF_PROTO_BGP, &src))
 		n = 0;
 	/* A route leaves one source when it moves to the other. */
-	fib_set(d->k->fib, ebgp ? FIB_SRC_IBGP : FIB_SRC_EBGP, p, NULL, 0, 0, NULL);
-	fib_set(d->k->fib, ebgp ? FIB_SRC_EBGP : FIB_SRC_IBGP, p, fnh, n, 0, &src);
+	fib_set_other(d->k->fib, ebgp ? FIB_SRC_IBGP : FIB_SRC_EBGP, ebgp ? FIB_SRC_EBGP : FIB_SRC_IBGP,
+		      p, fnh, n, 0, &src);
 	nvad_kernel_changed(d);
 }
 

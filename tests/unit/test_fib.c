@@ -245,10 +245,11 @@ static void run_op(struct fib *f, const char *op, const char *expect)
 	} else if (strcmp(verb, "sweep") == 0) {
 		fib_sweep(f);
 	} else {
-		/* static|ebgp|ibgp[-] PREFIX [d=N] NH... */
+		/* static|ebgp|ibgp[-|^] PREFIX [d=N] NH...: ^ also removes the
+		 * other BGP source's route, in one call (fib_set_other) */
 		size_t l = strlen(verb);
-		bool del = verb[l - 1] == '-';
-		if (del)
+		bool del = verb[l - 1] == '-', move = verb[l - 1] == '^';
+		if (del || move)
 			verb[l - 1] = '\0';
 		uint8_t src = strcmp(verb, "static") == 0 ? FIB_SRC_STATIC
 			      : strcmp(verb, "ebgp") == 0 ? FIB_SRC_EBGP
@@ -265,7 +266,8 @@ static void run_op(struct fib *f, const char *op, const char *expect)
 			dist = (uint8_t)atoi(t + 2);
 		}
 		unsigned n = del ? 0 : tok_fnh(&p, fnh, KERNEL_MAX_NEXTHOPS);
-		assert_true(fib_set(f, src, &x, fnh, n, dist, NULL));
+		uint8_t other = !move ? FIB_SRC_COUNT : src == FIB_SRC_EBGP ? FIB_SRC_IBGP : FIB_SRC_EBGP;
+		assert_true(fib_set_other(f, other, src, &x, fnh, n, dist, NULL));
 	}
 }
 
@@ -320,6 +322,19 @@ static const struct scenario scenarios[] = {
 	    { "sync", "+10.100.0.0/16 m20 via 10.0.0.1 dev 2" },
 	    { "kern- 0.0.0.0/0 100", NULL },
 	    { "sync", "-10.100.0.0/16 m20" } } },
+	{ "a BGP route moving from eBGP to iBGP and back leaves the other source",
+	  false,
+	  { { "conn 10.0.0.0/24 2", NULL },
+	    { "ebgp 10.70.0.0/16 10.0.0.7", NULL },
+	    { "sync", "+10.70.0.0/16 m20 via 10.0.0.7 dev 2" },
+	    { "ibgp^ 10.70.0.0/16 10.0.0.8", NULL },
+	    { "sync", "+10.70.0.0/16 m200 via 10.0.0.8 dev 2 | -10.70.0.0/16 m20" },
+	    { "show 10.70.0.0/16", "b>* [200/200] via 10.0.0.8 dev 2" },
+	    { "ebgp^ 10.70.0.0/16 10.0.0.9", NULL },
+	    { "sync", "+10.70.0.0/16 m20 via 10.0.0.9 dev 2 | -10.70.0.0/16 m200" },
+	    { "show 10.70.0.0/16", "B>* [20/20] via 10.0.0.9 dev 2" },
+	    { "ebgp^ 10.70.0.0/16", NULL },
+	    { "sync", "-10.70.0.0/16 m20" } } },
 	{ "unresolvable next hops are dropped; none left, nothing installed",
 	  false,
 	  { { "conn 10.0.0.0/24 2", NULL },
