@@ -331,9 +331,9 @@ static const struct bgp_iattrs *export_compute(struct bgp_peer *p, const struct 
 /* Whether d's best path may go to p at all, before its attributes are
  * looked at: not back to its source unless the update group says so (see
  * adjout_groups), nor a default route that default-originate replaces. */
-static bool exportable(const struct bgp_peer *p, const struct rib_dest *d)
+static bool exportable(const struct bgp_peer *p, const struct rib_dest *d,
+		       const struct rib_path *best)
 {
-	const struct rib_path *best = rib_best(d);
 	if (!best || !best->attrs || (best->slot == p->slot && !p->af[d->family].echo))
 		return false;
 	return !(p->cfg.af[d->family].default_originate && d->len == 0);
@@ -346,7 +346,7 @@ static const struct bgp_iattrs *export_attrs(struct bgp_peer *p, struct bgp_pend
 					     const struct rib_dest *d)
 {
 	const struct rib_path *best = rib_best(d);
-	if (!exportable(p, d))
+	if (!exportable(p, d, best))
 		return NULL;
 	struct prefix pfx;
 	if (has_out_policy(&p->cfg.af[d->family])) {
@@ -450,13 +450,14 @@ static void export_dest(struct bgp_peer *p, struct bgp_pending *pd, struct rib_d
 
 const struct bgp_iattrs *adjout_advertised(const struct bgp_peer *p, const struct rib_dest *d)
 {
-	if (!rib_adv(d, p->slot) || !exportable(p, d))
+	const struct rib_path *best = rib_best(d);
+	if (!rib_adv(d, p->slot) || !exportable(p, d, best))
 		return NULL;
 	struct prefix pfx;
 	rib_dest_prefix(d, &pfx);
 	/* export_compute uses the speaker's policy context and attribute
 	 * table, which a show on the speaker's thread may use. */
-	return export_compute((struct bgp_peer *)p, rib_best(d), d->family, &pfx);
+	return export_compute((struct bgp_peer *)p, best, d->family, &pfx);
 }
 
 /* Packing */

@@ -16,7 +16,8 @@
 #
 # Environment: ROUNDS_PREFIXES (default 200000) and ROUNDS (default 10) for
 # `rounds`; CHURN_FLAPS (default 1000) and CHURN_PREFIXES (default 1000) for
-# `churn`; DFZ_STATS (default /work/shared/data/dfz-stats.json), the shape of
+# `churn`; DFZ_STATS (default ../shared/data/dfz-stats.json beside the source
+# tree, NVAD_SRC_ROOT), the shape of
 # the feeder's table.
 set -u
 
@@ -30,7 +31,8 @@ HERE=$(dirname "$(readlink -f "$0")")
 
 P=nvr-$$
 T0=$(date +%s.%N)
-STATS=${DFZ_STATS:-/work/shared/data/dfz-stats.json}
+SRC=${NVAD_SRC_ROOT:-$HERE/../..}
+STATS=${DFZ_STATS:-$SRC/../shared/data/dfz-stats.json}
 
 [ "$(id -u)" = 0 ] || skip "needs root for network namespaces"
 command -v ip >/dev/null || skip "iproute2 not installed"

@@ -1046,6 +1046,16 @@ stable_stays() {
 # rfc7606_row N "CASE|EXPECT|RULE": sends the malformed UPDATE CASE about the
 # N-th test prefix and checks EXPECT: withdraw, discard:JQ (the kept path
 # satisfies JQ) or reset:CODE/SUBCODE; RULE is printed.
+# rfc7606_rows ROW...: rfc7606_row for each, numbered on from $i, until one
+# cannot be checked (the session is gone).
+rfc7606_rows() {
+	local row
+	for row in "$@"; do
+		i=$((i + 1))
+		rfc7606_row $i "$row" || break
+	done
+}
+
 rfc7606_row() {
 	local i=$1 name expect cite p r lines0 code sub
 	IFS='|' read -r name expect cite <<<"$2"
@@ -1096,7 +1106,7 @@ rfc7606_row() {
 	check "$name: nvad logs the fault: ${r#* nvad }" test -n "$r"
 }
 case_rfc7606() {
-	local row i=0 nbr af
+	local i=0 nbr af
 	net_ab && addr "$NSB" vb 10.97.0.3/24 || { notok "namespaces set up"; return; }
 	{
 		printf '%s\n' "frr defaults traditional" "hostname nvad-a" "router bgp 65001" \
@@ -1119,7 +1129,7 @@ case_rfc7606() {
 	# reset:CODE/SUBCODE | the rule (RFC 7606 sections; "3(c)" is item c of 3).
 	if raw_start 10.97.0.2 65002; then ok "external raw peer B (AS 65002) Established with nvad A; its routes in A's kernel"; else
 		notok "external raw peer B Established with nvad A; its routes in A's kernel"; dump_logs "$TMP/a.log" "$TMP/rawpeer.log"; return; fi
-	for row in \
+	rfc7606_rows \
 		"origin-value|withdraw|RFC 7606 7.1: ORIGIN with an undefined value is treat-as-withdraw" \
 		"origin-length|withdraw|RFC 7606 7.1: ORIGIN of length other than 1 is treat-as-withdraw" \
 		"aspath-segment-type|withdraw|RFC 7606 7.2: AS_PATH with an undefined segment type is treat-as-withdraw" \
@@ -1137,22 +1147,16 @@ case_rfc7606() {
 		"attr-overrun|withdraw|RFC 7606 4: an attribute overrunning the path attributes is treat-as-withdraw, the NLRI found by the Total Path Attribute Length" \
 		"total-length-overrun|reset:3/1|RFC 4271 6.3 (RFC 7606 4 keeps it): Total Path Attribute Length past the UPDATE is a session reset, Malformed Attribute List" \
 		"mp-reach-nexthop-length|reset:3/9|RFC 7606 7.11: MP_REACH_NLRI whose next hop length fits no address cannot be parsed further: session reset (Optional Attribute Error)" \
-		"mp-reach-nexthop-unspecified|withdraw|RFC 7606 7.11 and RFC 4760: MP_REACH_NLRI with the unspecified next hop is treat-as-withdraw"; do
-		i=$((i + 1))
-		rfc7606_row $i "$row" || break
-	done
+		"mp-reach-nexthop-unspecified|withdraw|RFC 7606 7.11 and RFC 4760: MP_REACH_NLRI with the unspecified next hop is treat-as-withdraw"
 	check "external raw peer stopped: its routes left A's kernel" raw_stop
 
 	# The internal raw peer: the attributes only an internal peer may send.
 	if raw_start 10.97.0.3 65001 --ibgp; then ok "internal raw peer B (AS 65001, 10.97.0.3) Established with nvad A; its routes in A's kernel"; else
 		notok "internal raw peer B Established with nvad A"; dump_logs "$TMP/a.log" "$TMP/rawpeer.log"; return; fi
-	for row in \
+	rfc7606_rows \
 		"localpref-ibgp-length|withdraw|RFC 7606 7.5: LOCAL_PREF of length other than 4 from an internal peer is treat-as-withdraw" \
 		"originator-id-length|withdraw|RFC 7606 7.9: ORIGINATOR_ID of length other than 4 is treat-as-withdraw" \
-		"cluster-list-length|withdraw|RFC 7606 7.10: CLUSTER_LIST of a length not a multiple of 4 is treat-as-withdraw"; do
-		i=$((i + 1))
-		rfc7606_row $i "$row" || break
-	done
+		"cluster-list-length|withdraw|RFC 7606 7.10: CLUSTER_LIST of a length not a multiple of 4 is treat-as-withdraw"
 	check "internal raw peer stopped: its routes left A's kernel" raw_stop
 	[ "$FAILED" -gt 0 ] && dump_logs "$TMP/a.log" "$TMP/rawpeer.log"
 }
