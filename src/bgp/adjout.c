@@ -536,7 +536,7 @@ void adjout_dest_changed(struct bgp_speaker *s, struct rib_dest *d)
 	uint32_t w = d->self / 64;
 	if (w >= r->dirty_words[f]) {
 		/* Room for every index the pool has now. */
-		const struct ipool *pool = &r->dests[f];
+		const struct ipool *pool = &r->dests[f].pool;
 		uint32_t words = ((pool->n_chunks << IPOOL_SHIFT) + 63) / 64;
 		uint64_t *v = realloc(r->dirty[f], words * sizeof(*v));
 		if (!v) {
@@ -676,7 +676,7 @@ static void fib_event(struct bgp_speaker *s, const struct rib_dest *d)
 void bgp_speaker_fib_replay(struct bgp_speaker *s)
 {
 	for (int f = 0; f < BGP_FAM_COUNT && s->fib_fn; f++) {
-		struct ipool *pool = &s->rib.dests[f];
+		struct ipool *pool = &s->rib.dests[f].pool;
 		for (uint32_t i = ipool_next(pool, 0); i != IPOOL_NONE; i = ipool_next(pool, i + 1))
 			if (rib_best(ipool_at(pool, i)))
 				fib_event(s, ipool_at(pool, i));
@@ -735,7 +735,7 @@ static bool walk_slice(struct bgp_peer *p, uint8_t fam, enum adjout_walk mode)
 	struct bgp_pending *pd = pending_of(p);
 	if (!pd)
 		return true;
-	struct ipool *pool = &p->s->rib.dests[fam];
+	struct ipool *pool = &p->s->rib.dests[fam].pool;
 	if (!af->walk_started)
 		af->walk_next = 0;
 	af->walk_started = true;

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "decision.h"
 #include "speaker_int.h"
@@ -16,8 +15,10 @@ bool rib_init(struct bgp_rib *r, struct bgp_speaker *s)
 {
 	memset(r, 0, sizeof(*r));
 	bgp_attr_table_init(&r->attrs);
-	ipool_init(&r->dests[BGP_FAM_IPV4], RIB_DEST_SIZE(1));
-	ipool_init(&r->dests[BGP_FAM_IPV6], RIB_DEST_SIZE(4));
+	pindex_init(&r->dests[BGP_FAM_IPV4], AF_INET, RIB_DEST_SIZE(1), offsetof(struct rib_dest, hnext),
+		    offsetof(struct rib_dest, len), offsetof(struct rib_dest, key));
+	pindex_init(&r->dests[BGP_FAM_IPV6], AF_INET6, RIB_DEST_SIZE(4), offsetof(struct rib_dest, hnext),
+		    offsetof(struct rib_dest, len), offsetof(struct rib_dest, key));
 	slab_init(&r->path_pool, sizeof(struct rib_path));
 	slab_init(&r->path_raw_pool, sizeof(struct rib_path_raw));
 	for (unsigned i = 0; i < RIB_ADV_POOLS; i++)
@@ -92,8 +93,6 @@ bool rib_adv_set(struct bgp_rib *r, struct rib_dest *d, uint16_t slot, bool on)
 	return true;
 }
 
-static void buckets_free(struct rib_index *x);
-
 static void dest_free_contents(struct bgp_rib *r, struct rib_dest *d)
 {
 	while (d->first.next) {
@@ -110,11 +109,10 @@ static void dest_free_contents(struct bgp_rib *r, struct rib_dest *d)
 void rib_destroy(struct bgp_rib *r)
 {
 	for (int f = 0; f < BGP_FAM_COUNT; f++) {
-		struct ipool *pool = &r->dests[f];
+		struct ipool *pool = &r->dests[f].pool;
 		for (uint32_t i = ipool_next(pool, 0); i != IPOOL_NONE; i = ipool_next(pool, i + 1))
 			dest_free_contents(r, ipool_at(pool, i)); /* the pools go in one piece */
-		ipool_destroy(pool);
-		buckets_free(&r->index[f]);
+		pindex_destroy(&r->dests[f]);
 	}
 	slab_destroy(&r->path_pool);
 	slab_destroy(&r->path_raw_pool);
@@ -127,124 +125,24 @@ void rib_destroy(struct bgp_rib *r)
 
 /* The index */
 
-static uint8_t family_index(uint8_t af)
-{
-	return af == AF_INET6 ? BGP_FAM_IPV6 : BGP_FAM_IPV4;
-}
-
-static unsigned key_words(uint8_t fam)
-{
-	return fam == BGP_FAM_IPV6 ? 4 : 1;
-}
-
-static void key_of(const struct prefix *p, uint32_t key[4])
-{
-	for (unsigned i = 0; i < 4; i++)
-		key[i] = load_be32(p->a + 4 * i);
-}
-
-static uint32_t key_hash(const uint32_t *key, unsigned words, uint8_t len)
-{
-	uint64_t h = len * 0x9e3779b97f4a7c15ull;
-	for (unsigned i = 0; i < words; i++) {
-		h ^= key[i];
-		h *= 0xff51afd7ed558ccdull;
-		h ^= h >> 32;
-	}
-	h *= 0xc4ceb9fe1a85ec53ull;
-	return (uint32_t)(h >> 32);
-}
-
-static uint32_t *bucket_of(struct rib_index *x, const struct rib_dest *d)
-{
-	return &x->buckets[key_hash(d->key, key_words(d->family), d->len) & x->mask];
-}
-
-/* Bucket arrays are mapped from the system, not taken from the heap: the
- * ones outgrown go back whole instead of leaving holes there. */
-static void buckets_free(struct rib_index *x)
-{
-	if (x->buckets)
-		munmap(x->buckets, ((size_t)x->mask + 1) * sizeof(*x->buckets));
-	x->buckets = NULL;
-	x->mask = 0;
-}
-
-/* Doubles the buckets (from none: 1024), threading every destination again.
- * False when out of memory: the table stays as it was, only slower. */
-static bool index_grow(struct bgp_rib *r, uint8_t fam)
-{
-	struct rib_index *x = &r->index[fam];
-	uint32_t n = x->buckets ? (x->mask + 1) * 2 : 1024;
-	uint32_t *b = mmap(NULL, (size_t)n * sizeof(*b), PROT_READ | PROT_WRITE,
-			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (b == MAP_FAILED)
-		return false;
-	buckets_free(x);
-	x->buckets = b;
-	x->mask = n - 1;
-	struct ipool *pool = &r->dests[fam];
-	for (uint32_t i = ipool_next(pool, 0); i != IPOOL_NONE; i = ipool_next(pool, i + 1)) {
-		struct rib_dest *d = ipool_at(pool, i);
-		uint32_t *head = bucket_of(x, d);
-		d->hnext = *head;
-		*head = i + 1;
-	}
-	return true;
-}
-
 struct rib_dest *rib_dest_get(struct bgp_rib *r, const struct prefix *p, bool create)
 {
-	uint8_t f = family_index(p->family);
-	unsigned words = key_words(f);
-	if (p->len > 32 * words)
-		return NULL;
-	struct rib_index *x = &r->index[f];
-	struct ipool *pool = &r->dests[f];
-	/* Host bits would make another key for the same prefix: cleared. */
-	struct prefix m = *p;
-	prefix_mask(&m);
-	uint32_t key[4];
-	key_of(&m, key);
-	uint32_t h = key_hash(key, words, p->len);
-	if (x->buckets) {
-		for (uint32_t i = x->buckets[h & x->mask]; i;) {
-			struct rib_dest *d = ipool_at(pool, i - 1);
-			if (d->len == p->len && !memcmp(d->key, key, 4 * words))
-				return d;
-			i = d->hnext;
-		}
-	}
+	uint8_t f = p->family == AF_INET6 ? BGP_FAM_IPV6 : BGP_FAM_IPV4;
 	if (!create)
-		return NULL;
-	if (pool->in_use >= (size_t)(x->buckets ? x->mask + 1 : 0) && !index_grow(r, f) && !x->buckets)
-		return NULL;
+		return pindex_find(&r->dests[f], p);
 	uint32_t idx;
-	struct rib_dest *d = ipool_alloc(pool, &idx);
-	if (!d)
-		return NULL;
-	d->family = f;
-	d->self = idx;
-	d->len = p->len;
-	memcpy(d->key, key, 4 * words);
-	uint32_t *head = &x->buckets[h & x->mask];
-	d->hnext = *head;
-	*head = idx + 1;
+	bool created;
+	struct rib_dest *d = pindex_get(&r->dests[f], p, &idx, &created);
+	if (created) {
+		d->family = f;
+		d->self = idx;
+	}
 	return d;
 }
 
 void rib_dest_prefix(const struct rib_dest *d, struct prefix *out)
 {
-	memset(out, 0, sizeof(*out));
-	unsigned words = key_words(d->family);
-	out->family = words == 4 ? AF_INET6 : AF_INET;
-	out->len = d->len;
-	for (unsigned i = 0; i < words; i++) {
-		out->a[4 * i] = (uint8_t)(d->key[i] >> 24);
-		out->a[4 * i + 1] = (uint8_t)(d->key[i] >> 16);
-		out->a[4 * i + 2] = (uint8_t)(d->key[i] >> 8);
-		out->a[4 * i + 3] = (uint8_t)d->key[i];
-	}
+	pindex_key_prefix(d->family == BGP_FAM_IPV6 ? AF_INET6 : AF_INET, d->len, d->key, out);
 }
 
 /* Frees a destination nothing refers to any more: no path, nothing advertised,
@@ -253,41 +151,13 @@ void rib_dest_maybe_free(struct bgp_rib *r, struct rib_dest *d)
 {
 	if (rib_paths(d) || (d->flags & DEST_F_DIRTY) || rib_adv_any(d))
 		return;
-	struct rib_index *x = &r->index[d->family];
-	struct ipool *pool = &r->dests[d->family];
-	for (uint32_t *link = bucket_of(x, d); *link;) {
-		struct rib_dest *e = ipool_at(pool, *link - 1);
-		if (e == d) {
-			uint32_t idx = *link - 1;
-			*link = d->hnext;
-			adv_free(r, d);
-			ipool_free(pool, idx);
-			return;
-		}
-		link = &e->hnext;
-	}
-}
-
-static int dest_cmp(const void *x, const void *y)
-{
-	const struct rib_dest *a = *(struct rib_dest *const *)x, *b = *(struct rib_dest *const *)y;
-	for (unsigned i = 0; i < key_words(a->family); i++)
-		if (a->key[i] != b->key[i])
-			return a->key[i] < b->key[i] ? -1 : 1;
-	return (a->len > b->len) - (a->len < b->len);
+	adv_free(r, d);
+	pindex_remove(&r->dests[d->family], d);
 }
 
 struct rib_dest **rib_sorted(const struct bgp_rib *r, uint8_t fam, size_t *n)
 {
-	const struct ipool *pool = &r->dests[fam];
-	*n = 0;
-	struct rib_dest **v = pool->in_use ? malloc(pool->in_use * sizeof(*v)) : NULL;
-	if (!v)
-		return NULL;
-	for (uint32_t i = ipool_next(pool, 0); i != IPOOL_NONE; i = ipool_next(pool, i + 1))
-		v[(*n)++] = ipool_at(pool, i);
-	qsort(v, *n, sizeof(*v), dest_cmp);
-	return v;
+	return (struct rib_dest **)pindex_sorted(&r->dests[fam], n);
 }
 
 /* Selection */
@@ -821,7 +691,7 @@ static void peer_down_walk(struct bgp_peer *p, bool keep)
 	struct bgp_speaker *s = p->s;
 	adjout_peer_reset(p);
 	for (int f = 0; f < BGP_FAM_COUNT; f++) {
-		struct ipool *pool = &s->rib.dests[f];
+		struct ipool *pool = &s->rib.dests[f].pool;
 		for (uint32_t i = ipool_next(pool, 0); i != IPOOL_NONE; i = ipool_next(pool, i + 1)) {
 			struct rib_dest *d = ipool_at(pool, i);
 			rib_adv_set(&s->rib, d, p->slot, false);
@@ -853,7 +723,7 @@ void rib_flush_stale(struct bgp_peer *p, uint8_t fam)
 	for (int f = 0; f < BGP_FAM_COUNT; f++) {
 		if (fam != BGP_FAM_COUNT && f != fam)
 			continue;
-		struct ipool *pool = &s->rib.dests[f];
+		struct ipool *pool = &s->rib.dests[f].pool;
 		for (uint32_t i = ipool_next(pool, 0); i != IPOOL_NONE; i = ipool_next(pool, i + 1)) {
 			struct rib_dest *d = ipool_at(pool, i);
 			struct rib_path **link, *path = path_find(d, p->slot, 0, &link);
@@ -892,7 +762,7 @@ void rib_soft_in(struct bgp_peer *p)
 {
 	struct bgp_speaker *s = p->s;
 	for (int f = 0; f < BGP_FAM_COUNT; f++) {
-		struct ipool *pool = &s->rib.dests[f];
+		struct ipool *pool = &s->rib.dests[f].pool;
 		for (uint32_t i = ipool_next(pool, 0); i != IPOOL_NONE; i = ipool_next(pool, i + 1)) {
 			struct rib_dest *d = ipool_at(pool, i);
 			struct rib_path **link, *path = path_find(d, p->slot, 0, &link);

@@ -116,8 +116,7 @@ static void summary_family(const struct bgp_speaker *s, uint8_t fam, bool json, 
 		}
 	/* Destinations, their pool and hash table (FRR counts its nodes). */
 	size_t rib_count = rib_dest_count(&s->rib, fam);
-	size_t rib_mem = ipool_bytes(&s->rib.dests[fam]) +
-			 (s->rib.index[fam].buckets ? (s->rib.index[fam].mask + 1) * sizeof(uint32_t) : 0);
+	size_t rib_mem = pindex_bytes(&s->rib.dests[fam]);
 	size_t peer_mem = count * sizeof(struct bgp_peer);
 	bgp_fmt_ipv4(s->cfg.router_id, rid, sizeof(rid));
 	if (json) {

@@ -320,7 +320,7 @@ static struct json_object *table_json_head(const struct bgp_speaker *s)
 static unsigned total_paths(const struct bgp_speaker *s, uint8_t fam)
 {
 	unsigned total = 0;
-	const struct ipool *pool = &s->rib.dests[fam];
+	const struct ipool *pool = &s->rib.dests[fam].pool;
 	for (uint32_t i = ipool_next(pool, 0); i != IPOOL_NONE; i = ipool_next(pool, i + 1))
 		total += dest_paths(ipool_at(pool, i));
 	return total;

@@ -9,7 +9,7 @@
 #include "attr_intern.h"
 #include "decision.h"
 #include "fsm.h"
-#include "lib/ipool.h"
+#include "lib/pindex.h"
 #include "lib/slab.h"
 #include "msg.h"
 #include "policy/policy.h"
@@ -154,7 +154,7 @@ static inline const struct bgp_iattrs *rib_path_raw(const struct rib_path *p)
 
 /* A destination: one prefix of the Loc-RIB, 56 octets for IPv4 (68 + 4 of
  * padding for IPv6), from a pool of its family (struct ipool: named by
- * index), found through the family's hash table (struct rib_index). Its
+ * index), found through the family's prefix index (struct pindex). Its
  * first path is held inside it; the others, and soft-reconfiguration paths,
  * are a list from first.next. Iterate with rib_paths(). */
 struct rib_dest {
@@ -226,17 +226,10 @@ static inline bool rib_adv_any(const struct rib_dest *d)
  * larger ones from malloc. */
 #define RIB_ADV_POOLS 4
 
-/* The destinations of a family by prefix: chained hashing through
- * rib_dest.hnext, a power of two of buckets, as many as destinations or
- * more. Order comes from sorting (rib_sorted) when a show needs it. */
-struct rib_index {
-	uint32_t *buckets;              /* index + 1 of the chain's head, 0 none */
-	uint32_t mask;                  /* buckets - 1 */
-};
-
 struct bgp_rib {
-	struct ipool dests[BGP_FAM_COUNT];
-	struct rib_index index[BGP_FAM_COUNT];
+	/* The destinations of each family by prefix (lib/pindex.h); prefix
+	 * order comes from sorting (rib_sorted) when a show needs it. */
+	struct pindex dests[BGP_FAM_COUNT];
 	struct slab path_pool, path_raw_pool;
 	struct slab adv_pool[RIB_ADV_POOLS];
 	struct bgp_attr_table attrs;
@@ -318,11 +311,11 @@ struct rib_dest *rib_dest_get(struct bgp_rib *r, const struct prefix *p, bool cr
  * that may free the destination they are at. */
 static inline size_t rib_dest_count(const struct bgp_rib *r, uint8_t fam)
 {
-	return r->dests[fam].in_use;
+	return r->dests[fam].pool.in_use;
 }
 static inline struct rib_dest *rib_dest_at(const struct bgp_rib *r, uint8_t fam, uint32_t idx)
 {
-	return ipool_at(&r->dests[fam], idx);
+	return ipool_at(&r->dests[fam].pool, idx);
 }
 /* The destinations of a family in prefix order (as FRR shows them), in a
  * new array of *n (NULL with *n 0 when empty or out of memory). */

@@ -154,7 +154,7 @@ static void test_index_against_model(void **state)
 	/* The bitmap of changes covers the pool and no more. */
 	for (int fam = 0; fam < BGP_FAM_COUNT; fam++)
 		assert_true((size_t)f->s->rib.dirty_words[fam] * 64 <=
-			    ((size_t)f->s->rib.dests[fam].n_chunks << IPOOL_SHIFT) + 63);
+			    ((size_t)f->s->rib.dests[fam].pool.n_chunks << IPOOL_SHIFT) + 63);
 }
 
 static int pfx_cmp(const void *x, const void *y)
