@@ -1,7 +1,12 @@
 /* fib.c: the FIB model of fib.h: per-prefix candidates (nvad's sources and the
  * kernel's own routes) chosen by distance as zebra chooses, next hops resolved
  * once per distinct address in a shared table and re-resolved only when a
- * route covering them changes, and the difference against what was handed out. */
+ * route covering them changes, and the difference against what was handed out.
+ *
+ * Prefixes are found by exact match in a hash index (lib/pindex.h). Only the
+ * prefixes with a route that next hops may resolve through (static,
+ * connected, kernel) are also in a trie, for the longest matches of
+ * resolution: a full BGP table costs no trie insert and no glue node. */
 #include "fib.h"
 
 #include <stddef.h>
@@ -9,6 +14,7 @@
 #include <string.h>
 
 #include "lib/hash.h"
+#include "lib/pindex.h"
 #include "lib/ptrie.h"
 #include "lib/slab.h"
 #include "netlink.h"
@@ -58,14 +64,25 @@ struct fib_inst {
 	bool adopted;             /* found at start, not yet confirmed or swept */
 };
 
-/* A prefix. The trie node comes last: an IPv6 one is allocated with the
- * extra key words of a ptrie_node6 after it. */
+/* A prefix: 40 octets for IPv4, 48 for IPv6, in the pool of its family's
+ * index, which owns hnext, len and key. */
 struct fib_dest {
 	struct fib_cand *cands;
 	struct fib_inst *inst;
 	struct fib_dest *dirty_next;
+	uint32_t hnext;
+	uint8_t len;
 	uint8_t n_rcands;         /* underlay and static candidates: the resolving ones */
 	bool dirty;
+	bool v6;
+	uint32_t key[];           /* 1 word, or 4 for IPv6 */
+};
+
+/* A prefix with resolving candidates in the trie. The trie node comes last:
+ * an IPv6 one is allocated with the extra key words of a ptrie_node6 after
+ * it. */
+struct fib_tnode {
+	struct fib_dest *d;
 	struct ptrie_node node;
 };
 
@@ -91,8 +108,9 @@ struct fib_nhe {
 
 struct fib {
 	struct fib_opts o;
-	struct ptrie t4, t6;
-	struct slab dest4, dest6, cands, insts; /* a full table's worth of each */
+	struct pindex px4, px6;   /* every prefix */
+	struct ptrie t4, t6;      /* the prefixes with resolving candidates */
+	struct slab tn4, tn6, cands, insts; /* a full table's worth of the last two */
 	struct hset nhes;
 	struct fib_dest *dirty;
 	struct fib_stats st;
@@ -111,9 +129,9 @@ static bool is_bgp(uint8_t source)
 	return source == FIB_SRC_EBGP || source == FIB_SRC_IBGP;
 }
 
-static struct fib_dest *dest_of(struct ptrie_node *n)
+static struct fib_dest *dest_of(const struct ptrie_node *n)
 {
-	return (struct fib_dest *)(void *)((char *)n - offsetof(struct fib_dest, node));
+	return ((const struct fib_tnode *)(const void *)((const char *)n - offsetof(struct fib_tnode, node)))->d;
 }
 
 static const struct ptrie *trie_of(const struct fib *f, uint8_t family)
@@ -121,14 +139,14 @@ static const struct ptrie *trie_of(const struct fib *f, uint8_t family)
 	return family == AF_INET ? &f->t4 : family == AF_INET6 ? &f->t6 : NULL;
 }
 
-static struct ptrie *trie_of_mut(struct fib *f, uint8_t family)
+static struct pindex *pindex_of(struct fib *f, uint8_t family)
 {
-	return family == AF_INET ? &f->t4 : family == AF_INET6 ? &f->t6 : NULL;
+	return family == AF_INET ? &f->px4 : family == AF_INET6 ? &f->px6 : NULL;
 }
 
 static void dest_prefix(const struct fib_dest *d, struct prefix *out)
 {
-	ptrie_node_prefix(&d->node, out);
+	pindex_key_prefix(d->v6 ? AF_INET6 : AF_INET, d->len, d->key, out);
 }
 
 static bool prefix_has(const struct prefix *p, const struct ipaddr *a)
@@ -312,8 +330,43 @@ static int cand_cmp(const struct fib_cand *a, const struct fib_cand *b)
 	return 0;
 }
 
-static void cand_link(struct fib_dest *d, struct fib_cand *c)
+/* Puts d in the trie of resolving prefixes (when it gets its first resolving
+ * candidate): false when out of memory. */
+static bool tnode_add(struct fib *f, struct fib_dest *d)
 {
+	struct slab *pool = d->v6 ? &f->tn6 : &f->tn4;
+	struct fib_tnode *tn = slab_alloc(pool);
+	if (!tn)
+		return false;
+	struct prefix dp;
+	dest_prefix(d, &dp);
+	tn->d = d;
+	if (ptrie_insert(d->v6 ? &f->t6 : &f->t4, &dp, &tn->node) != &tn->node) {
+		slab_free(pool, tn); /* no glue node to be had (d is never there already) */
+		return false;
+	}
+	return true;
+}
+
+/* Takes d out of the trie (its last resolving candidate went). */
+static void tnode_drop(struct fib *f, struct fib_dest *d)
+{
+	struct prefix dp;
+	dest_prefix(d, &dp);
+	struct ptrie *t = d->v6 ? &f->t6 : &f->t4;
+	struct ptrie_node *n = ptrie_lookup(t, &dp);
+	if (!n)
+		return;
+	ptrie_remove(t, n);
+	slab_free(d->v6 ? &f->tn6 : &f->tn4, (char *)n - offsetof(struct fib_tnode, node));
+}
+
+/* Links c into d in order of preference; false when out of memory (c not
+ * linked). */
+static bool cand_link(struct fib *f, struct fib_dest *d, struct fib_cand *c)
+{
+	if (!is_bgp(c->source) && d->n_rcands == 0 && !tnode_add(f, d))
+		return false;
 	struct fib_cand **pp = &d->cands;
 	while (*pp && cand_cmp(*pp, c) <= 0)
 		pp = &(*pp)->next;
@@ -322,9 +375,10 @@ static void cand_link(struct fib_dest *d, struct fib_cand *c)
 	c->dest = d;
 	if (!is_bgp(c->source))
 		d->n_rcands++;
+	return true;
 }
 
-static void cand_unlink(struct fib_dest *d, struct fib_cand *c)
+static void cand_unlink(struct fib *f, struct fib_dest *d, struct fib_cand *c)
 {
 	for (struct fib_cand **pp = &d->cands; *pp; pp = &(*pp)->next)
 		if (*pp == c) {
@@ -332,32 +386,25 @@ static void cand_unlink(struct fib_dest *d, struct fib_cand *c)
 			break;
 		}
 	c->next = NULL;
-	if (!is_bgp(c->source))
-		d->n_rcands--;
+	if (!is_bgp(c->source) && --d->n_rcands == 0)
+		tnode_drop(f, d);
 }
 
 /* ---- prefixes ---- */
 
 static struct fib_dest *dest_get(struct fib *f, const struct prefix *p, bool create)
 {
-	struct ptrie *t = trie_of_mut(f, p->family);
-	if (!t)
+	struct pindex *x = pindex_of(f, p->family);
+	if (!x)
 		return NULL;
-	if (!create) {
-		struct ptrie_node *n = ptrie_lookup(t, p);
-		return n ? dest_of(n) : NULL;
+	if (!create)
+		return pindex_find(x, p);
+	bool created;
+	struct fib_dest *d = pindex_get(x, p, NULL, &created);
+	if (created) {
+		d->v6 = p->family == AF_INET6;
+		f->st.prefixes++;
 	}
-	/* One walk of the trie: insert, or find the one there. */
-	struct slab *pool = p->family == AF_INET6 ? &f->dest6 : &f->dest4;
-	struct fib_dest *d = slab_alloc(pool);
-	if (!d)
-		return NULL;
-	struct ptrie_node *n = ptrie_insert(t, p, &d->node);
-	if (n != &d->node) {
-		slab_free(pool, d);
-		return n ? dest_of(n) : NULL;
-	}
-	f->st.prefixes++;
 	return d;
 }
 
@@ -730,9 +777,14 @@ struct fib *fib_new(const struct fib_opts *o)
 	ptrie_init(&f->t4, AF_INET);
 	ptrie_init(&f->t6, AF_INET6);
 	hset_init(&f->nhes, nhe_hash);
-	slab_init(&f->dest4, sizeof(struct fib_dest));
-	slab_init(&f->dest6, sizeof(struct fib_dest) + sizeof(struct ptrie_node6) -
-				     sizeof(struct ptrie_node));
+	pindex_init(&f->px4, AF_INET, PINDEX_SIZE(offsetof(struct fib_dest, key), AF_INET),
+		    offsetof(struct fib_dest, hnext), offsetof(struct fib_dest, len),
+		    offsetof(struct fib_dest, key));
+	pindex_init(&f->px6, AF_INET6, PINDEX_SIZE(offsetof(struct fib_dest, key), AF_INET6),
+		    offsetof(struct fib_dest, hnext), offsetof(struct fib_dest, len),
+		    offsetof(struct fib_dest, key));
+	slab_init(&f->tn4, sizeof(struct fib_tnode));
+	slab_init(&f->tn6, sizeof(struct fib_tnode) + sizeof(struct ptrie_node6) - sizeof(struct ptrie_node));
 	slab_init(&f->cands, sizeof(struct fib_cand));
 	slab_init(&f->insts, sizeof(struct fib_inst));
 	return f;
@@ -749,16 +801,18 @@ static void cand_free(struct fib *f, struct fib_cand *c)
 	slab_free(&f->cands, c);
 }
 
-static void dest_free_node(struct ptrie_node *n, void *arg)
+static void dests_free(struct fib *f, struct pindex *x)
 {
-	struct fib *f = arg;
-	struct fib_dest *d = dest_of(n);
-	while (d->cands) {
-		struct fib_cand *c = d->cands;
-		d->cands = c->next;
-		cand_free(f, c);
+	for (uint32_t i = ipool_next(&x->pool, 0); i != IPOOL_NONE; i = ipool_next(&x->pool, i + 1)) {
+		struct fib_dest *d = pindex_at(x, i);
+		while (d->cands) {
+			struct fib_cand *c = d->cands;
+			d->cands = c->next;
+			cand_free(f, c);
+		}
 	}
 	/* The destinations and instances go with their pools. */
+	pindex_destroy(x);
 }
 
 void fib_free(struct fib *f)
@@ -772,10 +826,12 @@ void fib_free(struct fib *f)
 		free(e);
 	}
 	hset_destroy(&f->nhes);
-	ptrie_destroy(&f->t4, dest_free_node, f);
-	ptrie_destroy(&f->t6, dest_free_node, f);
-	slab_destroy(&f->dest4);
-	slab_destroy(&f->dest6);
+	ptrie_destroy(&f->t4, NULL, NULL);
+	ptrie_destroy(&f->t6, NULL, NULL);
+	dests_free(f, &f->px4);
+	dests_free(f, &f->px6);
+	slab_destroy(&f->tn4);
+	slab_destroy(&f->tn6);
 	slab_destroy(&f->cands);
 	slab_destroy(&f->insts);
 	free(f);
@@ -804,7 +860,7 @@ static void cand_clear(struct fib *f, struct fib_dest *d, uint8_t source, const 
 	struct fib_cand *old = cand_find(d, source);
 	if (!old)
 		return;
-	cand_unlink(d, old);
+	cand_unlink(f, d, old);
 	for (unsigned i = 0; i < old->n_nh; i++)
 		ref_drop(f, &old->ref[i]);
 	cand_free(f, old);
@@ -874,13 +930,21 @@ bool fib_set_other(struct fib *f, uint8_t other, uint8_t source, const struct pr
 		}
 		c->n_nh++;
 	}
+	/* Linked before the old one goes, so that a prefix keeps its place
+	 * in the trie of resolving prefixes through the change. */
+	if (!cand_link(f, d, c)) {
+		for (unsigned j = 0; j < c->n_nh; j++)
+			ref_drop(f, &ref[j]);
+		cand_free(f, c);
+		dest_mark(f, d);
+		return false;
+	}
 	if (old) {
-		cand_unlink(d, old);
+		cand_unlink(f, d, old);
 		for (unsigned i = 0; i < old->n_nh; i++)
 			ref_drop(f, &old->ref[i]);
 		cand_free(f, old);
 	}
-	cand_link(d, c);
 	dest_mark(f, d);
 	if (source == FIB_SRC_STATIC)
 		nht_changed(f, &pm);
@@ -918,7 +982,7 @@ bool fib_underlay(struct fib *f, bool add, uint8_t kind, const struct prefix *p,
 	if (!add) {
 		if (!c)
 			return true;
-		cand_unlink(d, c);
+		cand_unlink(f, d, c);
 		cand_free(f, c);
 		dest_mark(f, d);
 		nht_changed(f, &pm);
@@ -960,7 +1024,11 @@ bool fib_underlay(struct fib *f, bool add, uint8_t kind, const struct prefix *p,
 		c->source = source;
 		c->metric = metric;
 		c->distance = kind == FIB_UL_KERNEL ? (uint8_t)(metric >> 24) : 0;
-		cand_link(d, c);
+		if (!cand_link(f, d, c)) {
+			cand_free(f, c);
+			dest_mark(f, d);
+			return false;
+		}
 	}
 	dest_mark(f, d);
 	nht_changed(f, &pm);
@@ -1032,8 +1100,7 @@ static void sync_dest(struct fib *f, struct fib_dest *d,
 		f->st.installed--;
 	}
 	if (!d->cands && !d->inst) {
-		ptrie_remove(trie_of_mut(f, dp.family), &d->node);
-		slab_free(dp.family == AF_INET6 ? &f->dest6 : &f->dest4, d);
+		pindex_remove(pindex_of(f, dp.family), d);
 		f->st.prefixes--;
 	}
 }
@@ -1086,24 +1153,22 @@ bool fib_adopt(struct fib *f, const struct kernel_route_spec *r)
 	return true;
 }
 
-static int sweep_fn(struct ptrie_node *n, void *arg)
-{
-	struct fib *f = arg;
-	struct fib_dest *d = dest_of(n);
-	bool any = false;
-	for (struct fib_inst *i = d->inst; i; i = i->next) {
-		any |= i->adopted;
-		i->adopted = false;
-	}
-	if (any)
-		dest_mark(f, d);
-	return 0;
-}
-
 void fib_sweep(struct fib *f)
 {
-	ptrie_walk(&f->t4, NULL, sweep_fn, f);
-	ptrie_walk(&f->t6, NULL, sweep_fn, f);
+	struct pindex *xs[] = { &f->px4, &f->px6 };
+	for (unsigned k = 0; k < 2; k++) {
+		struct ipool *pool = &xs[k]->pool;
+		for (uint32_t j = ipool_next(pool, 0); j != IPOOL_NONE; j = ipool_next(pool, j + 1)) {
+			struct fib_dest *d = ipool_at(pool, j);
+			bool any = false;
+			for (struct fib_inst *i = d->inst; i; i = i->next) {
+				any |= i->adopted;
+				i->adopted = false;
+			}
+			if (any)
+				dest_mark(f, d);
+		}
+	}
 }
 
 void fib_get_stats(const struct fib *f, struct fib_stats *out)
@@ -1112,17 +1177,11 @@ void fib_get_stats(const struct fib *f, struct fib_stats *out)
 	out->nexthops = hset_count(&f->nhes);
 }
 
-struct walk_ctx {
-	void (*fn)(void *ctx, const struct fib_entry_view *e);
-	void *ctx;
-};
-
-static int walk_fn(struct ptrie_node *node, void *arg)
+static void walk_dest(const struct fib_dest *d, void (*fn)(void *ctx, const struct fib_entry_view *e),
+		      void *ctx)
 {
-	const struct walk_ctx *w = arg;
-	const struct fib_dest *d = dest_of(node);
 	if (!d->cands)
-		return 0;
+		return;
 	struct prefix dp;
 	dest_prefix(d, &dp);
 	struct kernel_nexthop sel[KERNEL_MAX_NEXTHOPS], res[KERNEL_MAX_NEXTHOPS];
@@ -1156,17 +1215,19 @@ static int walk_fn(struct ptrie_node *node, void *arg)
 		}
 		v.n_resolved = n;
 		v.resolved = res;
-		w->fn(w->ctx, &v);
+		fn(ctx, &v);
 	}
-	return 0;
 }
 
 void fib_walk(const struct fib *f, uint8_t family, void (*fn)(void *ctx, const struct fib_entry_view *e),
 	      void *ctx)
 {
-	const struct ptrie *t = trie_of(f, family);
-	if (!t)
+	const struct pindex *x = family == AF_INET ? &f->px4 : family == AF_INET6 ? &f->px6 : NULL;
+	if (!x)
 		return;
-	struct walk_ctx w = { fn, ctx };
-	ptrie_walk(t, NULL, walk_fn, &w);
+	size_t n;
+	void **v = pindex_sorted(x, &n);
+	for (size_t i = 0; i < n; i++)
+		walk_dest(v[i], fn, ctx);
+	free(v);
 }
