@@ -11,6 +11,7 @@
 #include "speaker_int.h"
 
 #define BATCH 2048        /* destinations per slice */
+#define WARM_RUN 16       /* destinations the FIB is told of ahead (bgp_fib_warm_fn) */
 #define MAP_SIZE 8192     /* open addressing, > 2 x BATCH */
 
 struct pend_group {
@@ -694,19 +695,32 @@ bool adjout_run(struct loop_task *t)
 		if (p && p->est && !session_out_room(p))
 			return false;
 	}
-	struct rib_dest *d;
-	for (unsigned n = 0; n < BATCH && (d = dirty_take(r)); n++) {
-		bool exported = d->flags & DEST_F_BEST;
-		d->flags &= (uint8_t)~(DEST_F_DIRTY | DEST_F_BEST);
-		route_event(s, d);
-		fib_event(s, d);
-		for (uint16_t i = 1; i <= s->n_slots && exported; i++) {
-			struct bgp_peer *p = speaker_peer(s, i);
-			if (peer_takes(p, d->family) && pending_of(p))
-				export_dest(p, p->pending, d);
+	/* In runs of WARM_RUN, the FIB told of the run first (its lookups
+	 * then overlap). A destination taken stays flagged dirty, so it is not
+	 * freed before its turn, and a change to it meanwhile is seen then. */
+	struct rib_dest *run[WARM_RUN];
+	struct prefix pfx[WARM_RUN];
+	unsigned done = 0, k;
+	do {
+		for (k = 0; k < WARM_RUN && done + k < BATCH && (run[k] = dirty_take(r)); k++)
+			rib_dest_prefix(run[k], &pfx[k]);
+		if (k && s->fib_fn && s->fib_warm_fn)
+			s->fib_warm_fn(s->fib_ctx, pfx, k);
+		for (unsigned j = 0; j < k; j++) {
+			struct rib_dest *d = run[j];
+			bool exported = d->flags & DEST_F_BEST;
+			d->flags &= (uint8_t)~(DEST_F_DIRTY | DEST_F_BEST);
+			route_event(s, d);
+			fib_event(s, d);
+			for (uint16_t i = 1; i <= s->n_slots && exported; i++) {
+				struct bgp_peer *p = speaker_peer(s, i);
+				if (peer_takes(p, d->family) && pending_of(p))
+					export_dest(p, p->pending, d);
+			}
+			rib_dest_maybe_free(r, d);
 		}
-		rib_dest_maybe_free(r, d);
-	}
+		done += k;
+	} while (k == WARM_RUN && done < BATCH);
 	for (uint16_t i = 1; i <= s->n_slots; i++) {
 		struct bgp_peer *p = speaker_peer(s, i);
 		if (p && p->pending)

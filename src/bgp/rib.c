@@ -10,6 +10,8 @@
 #include "speaker_int.h"
 
 #define LOCAL_WEIGHT 32768 /* FRR's weight for routes originated here */
+#define WARM_FAR 8
+#define WARM_NEAR 4
 
 bool rib_init(struct bgp_rib *r, struct bgp_speaker *s)
 {
@@ -547,8 +549,20 @@ static void announce_section(struct bgp_peer *p, const struct bgp_nlri *n,
 	uint8_t fam = family_of_afi(n->afi);
 	bool keep_raw = p->cfg.af[fam].soft_reconfig_in;
 	struct bgp_nlri_iter it = bgp_nlri_iter(n);
-	struct prefix pfx;
+	/* The index is warmed ahead of the lookups: buckets WARM_FAR prefixes
+	 * ahead, the objects they lead to WARM_NEAR ahead (pindex_warm). */
+	struct pindex *x = &s->rib.dests[fam];
+	struct bgp_nlri_iter far = it, near = it;
+	struct prefix pfx, ahead;
+	for (unsigned k = 0; k < WARM_FAR && bgp_nlri_next(&far, &ahead); k++)
+		pindex_warm(x, &ahead, false);
+	for (unsigned k = 0; k < WARM_NEAR && bgp_nlri_next(&near, &ahead); k++)
+		pindex_warm(x, &ahead, true);
 	while (bgp_nlri_next(&it, &pfx)) {
+		if (bgp_nlri_next(&far, &ahead))
+			pindex_warm(x, &ahead, false);
+		if (bgp_nlri_next(&near, &ahead))
+			pindex_warm(x, &ahead, true);
 		uint32_t weight;
 		const struct bgp_iattrs *accepted = import(p, fam, &pfx, raw, &weight);
 		if (!accepted && !keep_raw) {

@@ -72,9 +72,10 @@ void bgp_speaker_set_policy(struct bgp_speaker *s, const struct policy *pol, boo
 	}
 }
 
-void bgp_speaker_on_fib(struct bgp_speaker *s, bgp_fib_fn fn, void *ctx)
+void bgp_speaker_on_fib(struct bgp_speaker *s, bgp_fib_fn fn, bgp_fib_warm_fn warm, void *ctx)
 {
 	s->fib_fn = fn;
+	s->fib_warm_fn = warm;
 	s->fib_ctx = ctx;
 }
 

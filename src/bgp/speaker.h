@@ -179,7 +179,11 @@ struct bgp_fib_nexthop {
 
 typedef void (*bgp_fib_fn)(void *ctx, const struct prefix *p, bool ebgp,
 			   const struct bgp_fib_nexthop *nh, unsigned n);
-void bgp_speaker_on_fib(struct bgp_speaker *s, bgp_fib_fn fn, void *ctx);
+/* Optional (may be NULL): the n prefixes whose fib_fn calls come next, so
+ * that the forwarding side can bring what it will look up into the cache
+ * (advice only; a prefix may then not be reported after all). */
+typedef void (*bgp_fib_warm_fn)(void *ctx, const struct prefix *p, unsigned n);
+void bgp_speaker_on_fib(struct bgp_speaker *s, bgp_fib_fn fn, bgp_fib_warm_fn warm, void *ctx);
 /* Reports every destination to the forwarding side again (its policy for
  * the kernel changed). */
 void bgp_speaker_fib_replay(struct bgp_speaker *s);

@@ -262,6 +262,7 @@ struct bgp_speaker {
 	const struct policy *policy;    /* route-maps and lists, or NULL */
 	struct policy_ctx pctx;         /* reused for every evaluation */
 	bgp_fib_fn fib_fn;              /* the kernel side, or NULL */
+	bgp_fib_warm_fn fib_warm_fn;
 	void *fib_ctx;
 	bgp_event_fn event_fn;          /* monitor, or NULL */
 	void *event_ctx;

@@ -951,6 +951,15 @@ bool fib_set_other(struct fib *f, uint8_t other, uint8_t source, const struct pr
 	return true;
 }
 
+void fib_warm(const struct fib *f, const struct prefix *p, unsigned n)
+{
+	for (int head = 0; head < 2; head++)
+		for (unsigned i = 0; i < n; i++) {
+			const struct pindex *x = p[i].family == AF_INET6 ? &f->px6 : &f->px4;
+			pindex_warm(x, &p[i], head);
+		}
+}
+
 static bool fnh_same(const struct fib_nexthop *a, const struct fib_nexthop *b)
 {
 	return a->kind == b->kind && a->ifindex == b->ifindex && ipaddr_same(&a->gateway, &b->gateway);

@@ -77,6 +77,10 @@ bool fib_set_other(struct fib *f, uint8_t other, uint8_t source, const struct pr
 		   const struct fib_nexthop *nh, unsigned n_nh, uint8_t distance,
 		   const struct ipaddr *src);
 
+/* Advice before fib_set calls for the n prefixes p: their lookups are
+ * started, to overlap. Changes nothing. */
+void fib_warm(const struct fib *f, const struct prefix *p, unsigned n);
+
 /* Routes to write since the last sync: install (replace) or remove. Each is
  * given once; f remembers what it handed out as installed (a 64-bit digest of
  * each route, not the route). A route that moves to another metric (another

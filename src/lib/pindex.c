@@ -149,6 +149,18 @@ void *pindex_get(struct pindex *x, const struct prefix *p, uint32_t *idx, bool *
 	return o;
 }
 
+void pindex_warm(const struct pindex *x, const struct prefix *p, bool head)
+{
+	uint32_t key[4];
+	if (!x->buckets || !key_make(x, p, key))
+		return;
+	const uint32_t *b = &x->buckets[key_hash(key, x->words, p->len) & x->mask];
+	if (!head)
+		__builtin_prefetch(b);
+	else if (*b)
+		__builtin_prefetch((char *)ipool_at(&x->pool, *b - 1) + x->off_len);
+}
+
 void pindex_remove(struct pindex *x, void *obj)
 {
 	for (uint32_t *link = bucket_of(x, obj); *link;) {

@@ -47,6 +47,12 @@ void *pindex_find(const struct pindex *x, const struct prefix *p);
  * *created true. NULL when out of memory, or p is not of the family. idx
  * (may be NULL): a new object's pool index, set only when created. */
 void *pindex_get(struct pindex *x, const struct prefix *p, uint32_t *idx, bool *created);
+/* Advice for a run of lookups, whose cost is two cache misses each (the
+ * bucket, then the chain's first object): pindex_warm(x, p, false) a few
+ * lookups before p's brings its bucket into the cache, pindex_warm(x, p,
+ * true) a few lookups later (the bucket there by then) its chain's first
+ * object. Changes nothing. */
+void pindex_warm(const struct pindex *x, const struct prefix *p, bool head);
 /* Unlinks and frees obj, which must be in x. */
 void pindex_remove(struct pindex *x, void *obj);
 

@@ -115,6 +115,12 @@ static void on_bgp(void *ctx, const struct prefix *p, bool ebgp, const struct bg
 	nvad_kernel_changed(d);
 }
 
+static void on_bgp_warm(void *ctx, const struct prefix *p, unsigned n)
+{
+	struct nvad *d = ctx;
+	fib_warm(d->k->fib, p, n);
+}
+
 static void sweep_due(struct loop_timer *t)
 {
 	struct nvad *d = t->ctx;
@@ -205,7 +211,7 @@ bool nvad_kernel_writes(const struct nvad *d)
 void nvad_kernel_attach(struct nvad *d)
 {
 	if (d->k && d->bgp && d->k->write)
-		bgp_speaker_on_fib(d->bgp, on_bgp, d);
+		bgp_speaker_on_fib(d->bgp, on_bgp, on_bgp_warm, d);
 }
 
 /* Every configured peer that is up has sent its End-of-RIB: what it did not
