@@ -38,10 +38,14 @@ struct fib_ref {
 	uint32_t slot;
 };
 
-/* One source's route for a prefix. */
+/* A source's route, shared by every prefix the source gives it for: a
+ * full table from one peer is a million prefixes over a few next-hop sets,
+ * so a prefix holds only a link to its route, and next hops are tracked per
+ * route. Interned in fib.cands by content; n_dests counts the holders. */
 struct fib_cand {
-	struct fib_cand *next;    /* the prefix's candidates, best first */
-	struct fib_dest *dest;
+	uint64_t hash;            /* of the content, for fib.cands */
+	uint32_t n_dests;
+	bool changed;             /* its next hops resolved anew: its prefixes to be marked */
 	struct fib_nexthop *nh;   /* n_nh, as given */
 	struct fib_ref *ref;      /* n_nh, nvad's sources only: gateway entries */
 	struct ipaddr src;
@@ -64,10 +68,17 @@ struct fib_inst {
 	bool adopted;             /* found at start, not yet confirmed or swept */
 };
 
-/* A prefix: 40 octets for IPv4, 48 for IPv6, in the pool of its family's
+/* A prefix's hold on a candidate route: a list in order of preference, the
+ * first link held in the prefix itself. */
+struct fib_link {
+	struct fib_link *next;
+	struct fib_cand *c;       /* NULL only in an empty prefix's first link */
+};
+
+/* A prefix: 48 octets for IPv4, 56 for IPv6, in the pool of its family's
  * index, which owns hnext, len and key. */
 struct fib_dest {
-	struct fib_cand *cands;
+	struct fib_link first;    /* its candidates */
 	struct fib_inst *inst;
 	struct fib_dest *dirty_next;
 	uint32_t hnext;
@@ -110,7 +121,8 @@ struct fib {
 	struct fib_opts o;
 	struct pindex px4, px6;   /* every prefix */
 	struct ptrie t4, t6;      /* the prefixes with resolving candidates */
-	struct slab tn4, tn6, cands, insts; /* a full table's worth of the last two */
+	struct slab tn4, tn6, links, insts; /* a full table's worth of insts */
+	struct hset cands;        /* the candidate routes, interned */
 	struct hset nhes;
 	struct fib_dest *dirty;
 	struct fib_stats st;
@@ -361,31 +373,70 @@ static void tnode_drop(struct fib *f, struct fib_dest *d)
 	slab_free(d->v6 ? &f->tn6 : &f->tn4, (char *)n - offsetof(struct fib_tnode, node));
 }
 
-/* Links c into d in order of preference; false when out of memory (c not
- * linked). */
+/* d's candidates in order of preference:
+ * `for (l = links_of(d); l; l = l->next)`, the route at l->c. */
+static const struct fib_link *links_of(const struct fib_dest *d)
+{
+	return d->first.c ? &d->first : NULL;
+}
+
+/* Links c into d in order of preference (d takes over the caller's hold on
+ * c); false when out of memory (c not linked). */
 static bool cand_link(struct fib *f, struct fib_dest *d, struct fib_cand *c)
 {
-	if (!is_bgp(c->source) && d->n_rcands == 0 && !tnode_add(f, d))
+	bool resolving = !is_bgp(c->source);
+	bool entered = resolving && d->n_rcands == 0;
+	if (entered && !tnode_add(f, d))
 		return false;
-	struct fib_cand **pp = &d->cands;
-	while (*pp && cand_cmp(*pp, c) <= 0)
-		pp = &(*pp)->next;
-	c->next = *pp;
-	*pp = c;
-	c->dest = d;
-	if (!is_bgp(c->source))
+	if (!d->first.c) {
+		d->first.c = c;
+		d->first.next = NULL;
+	} else {
+		struct fib_link *l = slab_alloc(&f->links);
+		if (!l) {
+			if (entered)
+				tnode_drop(f, d);
+			return false;
+		}
+		if (cand_cmp(d->first.c, c) > 0) {
+			/* c goes first: the first link's route moves to the new one. */
+			*l = d->first;
+			d->first.c = c;
+			d->first.next = l;
+		} else {
+			struct fib_link *at = &d->first;
+			while (at->next && cand_cmp(at->next->c, c) <= 0)
+				at = at->next;
+			l->c = c;
+			l->next = at->next;
+			at->next = l;
+		}
+	}
+	if (resolving)
 		d->n_rcands++;
 	return true;
 }
 
-static void cand_unlink(struct fib *f, struct fib_dest *d, struct fib_cand *c)
+/* Unlinks c from d (the caller takes over d's hold on c). */
+static void cand_unlink(struct fib *f, struct fib_dest *d, const struct fib_cand *c)
 {
-	for (struct fib_cand **pp = &d->cands; *pp; pp = &(*pp)->next)
-		if (*pp == c) {
-			*pp = c->next;
-			break;
+	if (d->first.c == c) {
+		struct fib_link *n = d->first.next;
+		if (n) {
+			d->first = *n;
+			slab_free(&f->links, n);
+		} else {
+			d->first.c = NULL;
 		}
-	c->next = NULL;
+	} else {
+		for (struct fib_link *at = &d->first; at->next; at = at->next)
+			if (at->next->c == c) {
+				struct fib_link *x = at->next;
+				at->next = x->next;
+				slab_free(&f->links, x);
+				break;
+			}
+	}
 	if (!is_bgp(c->source) && --d->n_rcands == 0)
 		tnode_drop(f, d);
 }
@@ -471,7 +522,8 @@ static bool resolve_addr(struct rctx *rc, const struct ipaddr *a, int ifindex, u
  * usable for resolution gave next hops. */
 static bool resolve_through(struct rctx *rc, const struct fib_dest *d, const struct ipaddr *a, unsigned depth)
 {
-	for (const struct fib_cand *c = d->cands; c; c = c->next) {
+	for (const struct fib_link *l = links_of(d); l; l = l->next) {
+		const struct fib_cand *c = l->c;
 		if (is_bgp(c->source) || c->distance == FIB_DISTANCE_INFINITY)
 			continue;
 		if (c->source == SRC_CONNECTED) {
@@ -692,6 +744,131 @@ static void ref_drop(struct fib *f, struct fib_ref *r)
 		nhe_free(f, e);
 }
 
+/* ---- candidate routes, interned ---- */
+
+static bool fnh_same(const struct fib_nexthop *a, const struct fib_nexthop *b)
+{
+	return a->kind == b->kind && a->ifindex == b->ifindex && ipaddr_same(&a->gateway, &b->gateway);
+}
+
+static bool nhs_same(const struct fib_nexthop *a, unsigned na, const struct fib_nexthop *b, unsigned nb)
+{
+	if (na != nb)
+		return false;
+	for (unsigned i = 0; i < na; i++)
+		if (!fnh_same(&a[i], &b[i]))
+			return false;
+	return true;
+}
+
+/* The content of a route: its source, distance, metric, source address and
+ * next hops as given. */
+static uint64_t cand_content_hash(const struct fib_cand *c)
+{
+	uint8_t buf[8 + 17 + KERNEL_MAX_NEXTHOPS * 22];
+	size_t o = 0;
+	buf[o++] = c->source;
+	buf[o++] = c->distance;
+	buf[o++] = c->n_nh;
+	memcpy(buf + o, &c->metric, 4);
+	o += 4;
+	buf[o++] = c->src.family;
+	memcpy(buf + o, c->src.a, 16);
+	o += 16;
+	for (unsigned i = 0; i < c->n_nh; i++) {
+		buf[o++] = c->nh[i].kind;
+		buf[o++] = c->nh[i].gateway.family;
+		memcpy(buf + o, c->nh[i].gateway.a, 16);
+		o += 16;
+		memcpy(buf + o, &c->nh[i].ifindex, 4);
+		o += 4;
+	}
+	return hash_bytes(buf, o, 0x6e76616463616e64ULL);
+}
+
+static uint64_t cand_hash(const void *elem)
+{
+	return ((const struct fib_cand *)elem)->hash;
+}
+
+static bool cand_eq(const void *elem, const void *key)
+{
+	const struct fib_cand *a = elem, *b = key;
+	return a->source == b->source && a->distance == b->distance && a->metric == b->metric &&
+	       ipaddr_same(&a->src, &b->src) && nhs_same(a->nh, a->n_nh, b->nh, b->n_nh);
+}
+
+static void cand_free(struct fib_cand *c)
+{
+	if (c->nh != &c->nh1)
+		free(c->nh);
+	if (c->ref != &c->ref1)
+		free(c->ref);
+	free(c);
+}
+
+/* The route with want's content (source, distance, metric, src, n_nh and
+ * nh), held once more, or made (taking its next-hop entries) with a first
+ * hold; NULL when out of memory. */
+static struct fib_cand *cand_get(struct fib *f, struct fib_cand *want)
+{
+	want->hash = cand_content_hash(want);
+	struct fib_cand *c = hset_find(&f->cands, want->hash, cand_eq, want);
+	if (c) {
+		c->n_dests++;
+		return c;
+	}
+	unsigned n = want->n_nh;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	c->nh = n == 1 ? &c->nh1 : calloc(n, sizeof(*c->nh));
+	/* Underlay routes take no references. */
+	c->ref = n == 1 || is_underlay(want->source) ? &c->ref1 : calloc(n, sizeof(*c->ref));
+	if (!c->nh || !c->ref) {
+		c->nh = c->nh ? c->nh : &c->nh1;
+		c->ref = c->ref ? c->ref : &c->ref1;
+		cand_free(c);
+		return NULL;
+	}
+	c->hash = want->hash;
+	c->src = want->src;
+	c->metric = want->metric;
+	c->source = want->source;
+	c->distance = want->distance;
+	memcpy(c->nh, want->nh, n * sizeof(*c->nh));
+	for (unsigned i = 0; i < n && !is_underlay(c->source); i++) {
+		const struct fib_nexthop *h = &c->nh[i];
+		if (h->kind == KERNEL_NH_GATEWAY && h->gateway.family &&
+		    !ref_take(f, c, &c->ref[i], &h->gateway, h->ifindex)) {
+			for (unsigned j = 0; j < i; j++)
+				ref_drop(f, &c->ref[j]);
+			cand_free(c);
+			return NULL;
+		}
+	}
+	c->n_nh = (uint8_t)n;
+	if (!hset_insert(&f->cands, c, c->hash)) {
+		for (unsigned j = 0; j < n && !is_underlay(c->source); j++)
+			ref_drop(f, &c->ref[j]);
+		cand_free(c);
+		return NULL;
+	}
+	c->n_dests = 1;
+	return c;
+}
+
+/* Lets go of one hold on c: the last frees it and its next-hop entries. */
+static void cand_put(struct fib *f, struct fib_cand *c)
+{
+	if (--c->n_dests)
+		return;
+	hset_remove(&f->cands, c, c->hash);
+	for (unsigned i = 0; i < c->n_nh && !is_underlay(c->source); i++)
+		ref_drop(f, &c->ref[i]);
+	cand_free(c);
+}
+
 static bool nhe_depends(const struct fib_nhe *e, const struct prefix *p)
 {
 	if (e->chain_all)
@@ -702,6 +879,30 @@ static bool nhe_depends(const struct fib_nhe *e, const struct prefix *p)
 	return false;
 }
 
+/* Marks the prefixes holding a route flagged changed, and clears the
+ * flags. Routes do not list their prefixes (a million pointers for one
+ * route): the prefixes are walked, which a change that concerns the
+ * routes of a full table costs anyway. */
+static void mark_changed(struct fib *f)
+{
+	struct pindex *xs[] = { &f->px4, &f->px6 };
+	for (unsigned k = 0; k < 2; k++) {
+		struct ipool *pool = &xs[k]->pool;
+		for (uint32_t i = ipool_next(pool, 0); i != IPOOL_NONE; i = ipool_next(pool, i + 1)) {
+			struct fib_dest *d = ipool_at(pool, i);
+			for (const struct fib_link *l = links_of(d); l; l = l->next)
+				if (l->c->changed) {
+					dest_mark(f, d);
+					break;
+				}
+		}
+	}
+	size_t pos = 0;
+	struct fib_cand *c;
+	while ((c = hset_next(&f->cands, &pos)))
+		c->changed = false;
+}
+
 /* A route usable for resolution changed at p: re-resolves the entries whose
  * lookups p covers, and marks the prefixes using those that changed. */
 static void nht_changed(struct fib *f, const struct prefix *p)
@@ -710,12 +911,16 @@ static void nht_changed(struct fib *f, const struct prefix *p)
 		return; /* the default route resolves nothing */
 	size_t pos = 0;
 	struct fib_nhe *e;
+	bool any = false;
 	while ((e = hset_next(&f->nhes, &pos))) {
 		if (!nhe_depends(e, p) || !nhe_resolve(f, e))
 			continue;
 		for (uint32_t i = 0; i < e->n_users; i++)
-			dest_mark(f, e->users[i]->dest);
+			e->users[i]->changed = true;
+		any = true;
 	}
+	if (any)
+		mark_changed(f);
 }
 
 /* ---- what a candidate would install ---- */
@@ -752,7 +957,8 @@ static const struct fib_cand *dest_select(const struct fib_dest *d, const struct
 					  struct kernel_nexthop *out, unsigned *n_out)
 {
 	*n_out = 0;
-	for (const struct fib_cand *c = d->cands; c; c = c->next) {
+	for (const struct fib_link *l = links_of(d); l; l = l->next) {
+		const struct fib_cand *c = l->c;
 		if (c->distance == FIB_DISTANCE_INFINITY)
 			continue;
 		if (is_underlay(c->source))
@@ -785,34 +991,10 @@ struct fib *fib_new(const struct fib_opts *o)
 		    offsetof(struct fib_dest, key));
 	slab_init(&f->tn4, sizeof(struct fib_tnode));
 	slab_init(&f->tn6, sizeof(struct fib_tnode) + sizeof(struct ptrie_node6) - sizeof(struct ptrie_node));
-	slab_init(&f->cands, sizeof(struct fib_cand));
+	slab_init(&f->links, sizeof(struct fib_link));
 	slab_init(&f->insts, sizeof(struct fib_inst));
+	hset_init(&f->cands, cand_hash);
 	return f;
-}
-
-static void cand_free(struct fib *f, struct fib_cand *c)
-{
-	if (!c)
-		return;
-	if (c->nh != &c->nh1)
-		free(c->nh);
-	if (c->ref != &c->ref1)
-		free(c->ref);
-	slab_free(&f->cands, c);
-}
-
-static void dests_free(struct fib *f, struct pindex *x)
-{
-	for (uint32_t i = ipool_next(&x->pool, 0); i != IPOOL_NONE; i = ipool_next(&x->pool, i + 1)) {
-		struct fib_dest *d = pindex_at(x, i);
-		while (d->cands) {
-			struct fib_cand *c = d->cands;
-			d->cands = c->next;
-			cand_free(f, c);
-		}
-	}
-	/* The destinations and instances go with their pools. */
-	pindex_destroy(x);
 }
 
 void fib_free(struct fib *f)
@@ -826,13 +1008,19 @@ void fib_free(struct fib *f)
 		free(e);
 	}
 	hset_destroy(&f->nhes);
+	pos = 0;
+	struct fib_cand *c;
+	while ((c = hset_next(&f->cands, &pos)))
+		cand_free(c);
+	hset_destroy(&f->cands);
+	/* Prefixes, links, trie nodes and instances go with their pools. */
 	ptrie_destroy(&f->t4, NULL, NULL);
 	ptrie_destroy(&f->t6, NULL, NULL);
-	dests_free(f, &f->px4);
-	dests_free(f, &f->px6);
+	pindex_destroy(&f->px4);
+	pindex_destroy(&f->px6);
 	slab_destroy(&f->tn4);
 	slab_destroy(&f->tn6);
-	slab_destroy(&f->cands);
+	slab_destroy(&f->links);
 	slab_destroy(&f->insts);
 	free(f);
 }
@@ -848,9 +1036,9 @@ static bool prefix_ok(const struct prefix *p, struct prefix *out)
 
 static struct fib_cand *cand_find(const struct fib_dest *d, uint8_t source)
 {
-	for (struct fib_cand *c = d->cands; c; c = c->next)
-		if (c->source == source)
-			return c;
+	for (const struct fib_link *l = links_of(d); l; l = l->next)
+		if (l->c->source == source)
+			return l->c;
 	return NULL;
 }
 
@@ -861,9 +1049,7 @@ static void cand_clear(struct fib *f, struct fib_dest *d, uint8_t source, const 
 	if (!old)
 		return;
 	cand_unlink(f, d, old);
-	for (unsigned i = 0; i < old->n_nh; i++)
-		ref_drop(f, &old->ref[i]);
-	cand_free(f, old);
+	cand_put(f, old);
 	dest_mark(f, d);
 	if (source == FIB_SRC_STATIC)
 		nht_changed(f, pm);
@@ -873,6 +1059,33 @@ bool fib_set(struct fib *f, uint8_t source, const struct prefix *p, const struct
 	     unsigned n_nh, uint8_t distance, const struct ipaddr *src)
 {
 	return fib_set_other(f, FIB_SRC_COUNT, source, p, nh, n_nh, distance, src);
+}
+
+/* Puts the route of want's content in d in place of old (NULL: none), the
+ * new one held before the old one goes, so that next-hop entries they share
+ * are not freed and resolved again. */
+static bool cand_replace(struct fib *f, struct fib_dest *d, struct fib_cand *old, struct fib_cand *want)
+{
+	struct fib_cand *c = cand_get(f, want);
+	if (!c) {
+		dest_mark(f, d); /* freed by the next sync if left empty */
+		return false;
+	}
+	if (c == old) {
+		cand_put(f, c); /* told again what it knew */
+		return true;
+	}
+	if (!cand_link(f, d, c)) {
+		cand_put(f, c);
+		dest_mark(f, d);
+		return false;
+	}
+	if (old) {
+		cand_unlink(f, d, old);
+		cand_put(f, old);
+	}
+	dest_mark(f, d);
+	return true;
 }
 
 bool fib_set_other(struct fib *f, uint8_t other, uint8_t source, const struct prefix *p,
@@ -889,80 +1102,26 @@ bool fib_set_other(struct fib *f, uint8_t other, uint8_t source, const struct pr
 		return n_nh == 0;
 	if (other < FIB_SRC_COUNT && other != source)
 		cand_clear(f, d, other, &pm);
-	struct fib_cand *old = cand_find(d, source);
 	if (n_nh == 0) {
 		cand_clear(f, d, source, &pm);
 		return true;
 	}
-	/* The new candidate is built whole and takes its references before the
-	 * old one lets go, so that shared entries are not freed and resolved
-	 * again. */
-	struct fib_cand *c = slab_alloc(&f->cands);
-	struct fib_nexthop *cnh = !c ? NULL : n_nh == 1 ? &c->nh1 : calloc(n_nh, sizeof(*cnh));
-	struct fib_ref *ref = !c ? NULL : n_nh == 1 ? &c->ref1 : calloc(n_nh, sizeof(*ref));
-	if (!c || !cnh || !ref) {
-		if (c) {
-			c->nh = cnh ? cnh : &c->nh1;
-			c->ref = ref ? ref : &c->ref1;
-		}
-		cand_free(f, c);
-		dest_mark(f, d); /* freed by the next sync if left empty */
-		return false;
-	}
-	c->nh = cnh;
-	c->ref = ref;
-	c->dest = d;
-	c->source = source;
-	c->distance = distance ? distance : default_distance(source);
-	c->metric = source_metric(f, source);
+	struct fib_nexthop given[KERNEL_MAX_NEXTHOPS];
+	memcpy(given, nh, n_nh * sizeof(*nh));
+	struct fib_cand want;
+	memset(&want, 0, sizeof(want));
+	want.nh = given;
+	want.n_nh = (uint8_t)n_nh;
+	want.source = source;
+	want.distance = distance ? distance : default_distance(source);
+	want.metric = source_metric(f, source);
 	if (src && (src->family == AF_INET || src->family == AF_INET6))
-		c->src = *src;
-	for (unsigned i = 0; i < n_nh; i++) {
-		cnh[i] = nh[i];
-		if (cnh[i].kind == KERNEL_NH_GATEWAY && cnh[i].gateway.family) {
-			if (!ref_take(f, c, &ref[c->n_nh], &cnh[i].gateway, cnh[i].ifindex)) {
-				for (unsigned j = 0; j < c->n_nh; j++)
-					ref_drop(f, &ref[j]);
-				cand_free(f, c);
-				dest_mark(f, d);
-				return false;
-			}
-		}
-		c->n_nh++;
-	}
-	/* Linked before the old one goes, so that a prefix keeps its place
-	 * in the trie of resolving prefixes through the change. */
-	if (!cand_link(f, d, c)) {
-		for (unsigned j = 0; j < c->n_nh; j++)
-			ref_drop(f, &ref[j]);
-		cand_free(f, c);
-		dest_mark(f, d);
+		want.src = *src;
+	if (!cand_replace(f, d, cand_find(d, source), &want))
 		return false;
-	}
-	if (old) {
-		cand_unlink(f, d, old);
-		for (unsigned i = 0; i < old->n_nh; i++)
-			ref_drop(f, &old->ref[i]);
-		cand_free(f, old);
-	}
-	dest_mark(f, d);
 	if (source == FIB_SRC_STATIC)
 		nht_changed(f, &pm);
 	return true;
-}
-
-void fib_warm(const struct fib *f, const struct prefix *p, unsigned n)
-{
-	for (int head = 0; head < 2; head++)
-		for (unsigned i = 0; i < n; i++) {
-			const struct pindex *x = p[i].family == AF_INET6 ? &f->px6 : &f->px4;
-			pindex_warm(x, &p[i], head);
-		}
-}
-
-static bool fnh_same(const struct fib_nexthop *a, const struct fib_nexthop *b)
-{
-	return a->kind == b->kind && a->ifindex == b->ifindex && ipaddr_same(&a->gateway, &b->gateway);
 }
 
 bool fib_underlay(struct fib *f, bool add, uint8_t kind, const struct prefix *p, uint32_t metric,
@@ -980,7 +1139,8 @@ bool fib_underlay(struct fib *f, bool add, uint8_t kind, const struct prefix *p,
 	if (!d)
 		return !add;
 	struct fib_cand *c = NULL;
-	for (struct fib_cand *x = d->cands; x; x = x->next) {
+	for (const struct fib_link *l = links_of(d); l; l = l->next) {
+		struct fib_cand *x = l->c;
 		if (x->source != source || x->metric != metric)
 			continue;
 		if (kind == FIB_UL_CONNECTED && n_nh && x->n_nh && x->nh[0].ifindex != nh[0].ifindex)
@@ -992,56 +1152,41 @@ bool fib_underlay(struct fib *f, bool add, uint8_t kind, const struct prefix *p,
 		if (!c)
 			return true;
 		cand_unlink(f, d, c);
-		cand_free(f, c);
+		cand_put(f, c);
 		dest_mark(f, d);
 		nht_changed(f, &pm);
 		return true;
 	}
-	struct fib_nexthop *cnh = calloc(n_nh, sizeof(*cnh));
-	if (!cnh) {
-		dest_mark(f, d);
-		return false;
-	}
+	struct fib_nexthop given[KERNEL_MAX_NEXTHOPS];
+	memset(given, 0, sizeof(given));
 	for (unsigned i = 0; i < n_nh; i++) {
-		cnh[i].kind = nh[i].kind;
-		cnh[i].ifindex = nh[i].ifindex;
+		given[i].kind = nh[i].kind;
+		given[i].ifindex = nh[i].ifindex;
 		if (nh[i].kind == KERNEL_NH_GATEWAY)
-			cnh[i].gateway = nh[i].gateway;
+			given[i].gateway = nh[i].gateway;
 	}
-	if (c) {
-		bool same = c->n_nh == n_nh;
-		for (unsigned i = 0; same && i < n_nh; i++)
-			same = fnh_same(&c->nh[i], &cnh[i]);
-		if (same) {
-			free(cnh);
-			return true; /* told again what it knew */
-		}
-		if (c->nh != &c->nh1)
-			free(c->nh);
-		c->nh = cnh;
-		c->n_nh = (uint8_t)n_nh;
-	} else {
-		c = slab_alloc(&f->cands);
-		if (!c) {
-			free(cnh);
-			dest_mark(f, d);
-			return false;
-		}
-		c->ref = &c->ref1; /* underlay routes take no references */
-		c->nh = cnh;
-		c->n_nh = (uint8_t)n_nh;
-		c->source = source;
-		c->metric = metric;
-		c->distance = kind == FIB_UL_KERNEL ? (uint8_t)(metric >> 24) : 0;
-		if (!cand_link(f, d, c)) {
-			cand_free(f, c);
-			dest_mark(f, d);
-			return false;
-		}
-	}
-	dest_mark(f, d);
+	if (c && nhs_same(c->nh, c->n_nh, given, n_nh))
+		return true; /* told again what it knew */
+	struct fib_cand want;
+	memset(&want, 0, sizeof(want));
+	want.nh = given;
+	want.n_nh = (uint8_t)n_nh;
+	want.source = source;
+	want.metric = metric;
+	want.distance = kind == FIB_UL_KERNEL ? (uint8_t)(metric >> 24) : 0;
+	if (!cand_replace(f, d, c, &want))
+		return false;
 	nht_changed(f, &pm);
 	return true;
+}
+
+void fib_warm(const struct fib *f, const struct prefix *p, unsigned n)
+{
+	for (int head = 0; head < 2; head++)
+		for (unsigned i = 0; i < n; i++) {
+			const struct pindex *x = p[i].family == AF_INET6 ? &f->px6 : &f->px4;
+			pindex_warm(x, &p[i], head);
+		}
 }
 
 static void emit_remove(struct fib *f, const struct prefix *dp, uint32_t metric,
@@ -1108,7 +1253,7 @@ static void sync_dest(struct fib *f, struct fib_dest *d,
 		slab_free(&f->insts, i);
 		f->st.installed--;
 	}
-	if (!d->cands && !d->inst) {
+	if (!d->first.c && !d->inst) {
 		pindex_remove(pindex_of(f, dp.family), d);
 		f->st.prefixes--;
 	}
@@ -1189,14 +1334,15 @@ void fib_get_stats(const struct fib *f, struct fib_stats *out)
 static void walk_dest(const struct fib_dest *d, void (*fn)(void *ctx, const struct fib_entry_view *e),
 		      void *ctx)
 {
-	if (!d->cands)
+	if (!d->first.c)
 		return;
 	struct prefix dp;
 	dest_prefix(d, &dp);
 	struct kernel_nexthop sel[KERNEL_MAX_NEXTHOPS], res[KERNEL_MAX_NEXTHOPS];
 	unsigned n_sel = 0;
 	const struct fib_cand *best = dest_select(d, &dp, sel, &n_sel);
-	for (const struct fib_cand *c = d->cands; c; c = c->next) {
+	for (const struct fib_link *l = links_of(d); l; l = l->next) {
+		const struct fib_cand *c = l->c;
 		struct fib_entry_view v;
 		memset(&v, 0, sizeof(v));
 		v.prefix = &dp;
