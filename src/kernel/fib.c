@@ -88,6 +88,7 @@ struct fib_dest {
 	bool v6;
 	uint32_t key[];           /* 1 word, or 4 for IPv6 */
 };
+_Static_assert(PINDEX_SIZE(offsetof(struct fib_dest, key), AF_INET) == 48, "an IPv4 prefix is 48 octets");
 
 /* A prefix with resolving candidates in the trie. The trie node comes last:
  * an IPv6 one is allocated with the extra key words of a ptrie_node6 after
