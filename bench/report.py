@@ -180,17 +180,23 @@ def main():
             ok = None if nv is None or bd is None or fl is None else (nv < bd and nv <= 1.2 * fl)
             goal("convergence (s), %s, no kernel: faster than BIRD, ≤ 1.2× floor" % TABLE_NAMES[t],
                  nv, bd, fl, ok, "s")
-        for t in tables:
-            nv, bd = m((t, big, "nokernel", "nvad"), "rss"), m((t, big, "nokernel", "bird"), "rss")
-            ok = None if nv is None or bd is None else nv <= 0.7 * bd
-            goal("peak RSS (MiB), %s: ≤ 0.7× BIRD" % TABLE_NAMES[t], nv, bd, None, ok, "MiB")
+        # Peak RSS in both modes: the issue does not say which; installing
+        # into the kernel is how an NVA runs.
+        for mode, label in (("nokernel", "no kernel"), ("kernel", "installing into the kernel")):
+            for t in tables:
+                nv, bd = m((t, big, mode, "nvad"), "rss"), m((t, big, mode, "bird"), "rss")
+                if nv is None and bd is None:
+                    continue
+                ok = None if nv is None or bd is None else nv <= 0.7 * bd
+                goal("peak RSS (MiB), %s, %s: ≤ 0.7× BIRD" % (TABLE_NAMES[t], label), nv, bd, None, ok,
+                     "MiB")
         if "kernel" in modes:
-            t = "p1000" if "p1000" in tables else tables[0]
-            nv, bd = m((t, big, "kernel", "nvad"), "krate"), m((t, big, "kernel", "bird"), "krate")
             wr = med(writer.get(big, []))
-            ok = None if nv is None or bd is None or wr is None else (nv >= 1.6 * bd and nv >= wr / 1.3)
-            goal("kernel install (routes/s), %s: ≥ 1.6× BIRD, ≥ writer / 1.3" % TABLE_NAMES[t],
-                 nv, bd, wr, ok, "/s")
+            for t in tables:
+                nv, bd = m((t, big, "kernel", "nvad"), "krate"), m((t, big, "kernel", "bird"), "krate")
+                ok = None if nv is None or bd is None or wr is None else (nv >= 1.6 * bd and nv >= wr / 1.3)
+                goal("kernel install (routes/s), %s: ≥ 1.6× BIRD, ≥ writer / 1.3" % TABLE_NAMES[t],
+                     nv, bd, wr, ok, "/s")
         nv, bd = med(idle.get("nvad", [])), med(idle.get("bird", []))
         goal("idle RSS (MiB), two peers, no routes: ≤ BIRD", nv, bd, None,
              None if nv is None or bd is None else nv <= bd, "MiB")
