@@ -838,6 +838,10 @@ static struct fib_cand *cand_get(struct fib *f, struct fib_cand *want)
 	c->source = want->source;
 	c->distance = want->distance;
 	memcpy(c->nh, want->nh, n * sizeof(*c->nh));
+	/* All n counted from the start: a reference dropped on failure may
+	 * move another of c's own in its entry's list (ref_drop), found among
+	 * c->ref[0..n_nh); those not taken yet have no entry. */
+	c->n_nh = (uint8_t)n;
 	for (unsigned i = 0; i < n && !is_underlay(c->source); i++) {
 		const struct fib_nexthop *h = &c->nh[i];
 		if (h->kind == KERNEL_NH_GATEWAY && h->gateway.family &&
@@ -848,7 +852,6 @@ static struct fib_cand *cand_get(struct fib *f, struct fib_cand *want)
 			return NULL;
 		}
 	}
-	c->n_nh = (uint8_t)n;
 	if (!hset_insert(&f->cands, c, c->hash)) {
 		for (unsigned j = 0; j < n && !is_underlay(c->source); j++)
 			ref_drop(f, &c->ref[j]);
