@@ -453,10 +453,8 @@ static struct fib_dest *dest_get(struct fib *f, const struct prefix *p, bool cre
 		return pindex_find(x, p);
 	bool created;
 	struct fib_dest *d = pindex_get(x, p, NULL, &created);
-	if (created) {
+	if (created)
 		d->v6 = p->family == AF_INET6;
-		f->st.prefixes++;
-	}
 	return d;
 }
 
@@ -479,9 +477,9 @@ struct cover {
 static int cover_fn(struct ptrie_node *n, void *arg)
 {
 	struct cover *c = arg;
-	const struct fib_dest *d = dest_of(n);
-	if (d->n_rcands && c->n < PTRIE_MAX_DEPTH)
-		c->d[c->n++] = d;
+	/* Only prefixes with resolving candidates are in the trie. */
+	if (c->n < PTRIE_MAX_DEPTH)
+		c->d[c->n++] = dest_of(n);
 	return 0;
 }
 
@@ -1259,7 +1257,6 @@ static void sync_dest(struct fib *f, struct fib_dest *d,
 	}
 	if (!d->first.c && !d->inst) {
 		pindex_remove(pindex_of(f, dp.family), d);
-		f->st.prefixes--;
 	}
 }
 
@@ -1333,6 +1330,7 @@ void fib_get_stats(const struct fib *f, struct fib_stats *out)
 {
 	*out = f->st;
 	out->nexthops = hset_count(&f->nhes);
+	out->prefixes = pindex_count(&f->px4) + pindex_count(&f->px6);
 }
 
 static void walk_dest(const struct fib_dest *d, void (*fn)(void *ctx, const struct fib_entry_view *e),
@@ -1386,6 +1384,12 @@ void fib_walk(const struct fib *f, uint8_t family, void (*fn)(void *ctx, const s
 		return;
 	size_t n;
 	void **v = pindex_sorted(x, &n);
+	if (!v) {
+		/* No memory to sort: every prefix still, in no order. */
+		for (uint32_t i = ipool_next(&x->pool, 0); i != IPOOL_NONE; i = ipool_next(&x->pool, i + 1))
+			walk_dest(pindex_at(x, i), fn, ctx);
+		return;
+	}
 	for (size_t i = 0; i < n; i++)
 		walk_dest(v[i], fn, ctx);
 	free(v);

@@ -124,8 +124,8 @@ struct fib_entry_view {
 	const struct kernel_nexthop *resolved; /* what is (or would be) installed */
 };
 /* In prefix order, a prefix's candidates in order of preference; the view's
- * pointers are valid during the call only. Walks nothing when the memory to
- * sort the prefixes cannot be had. */
+ * pointers are valid during the call only. When the memory to sort the
+ * prefixes cannot be had, they come in no particular order. */
 void fib_walk(const struct fib *f, uint8_t family, void (*fn)(void *ctx, const struct fib_entry_view *e),
 	      void *ctx);
 

@@ -94,10 +94,11 @@ static bool key_make(const struct pindex *x, const struct prefix *p, uint32_t ke
 {
 	if (p->family != x->family || p->len > 32 * x->words)
 		return false;
-	struct prefix m = *p;
-	prefix_mask(&m);
-	for (unsigned i = 0; i < 4; i++)
-		key[i] = load_be32(m.a + 4 * i);
+	for (unsigned i = 0; i < x->words; i++) {
+		unsigned bits = p->len > 32 * i ? p->len - 32 * i : 0;
+		uint32_t mask = bits >= 32 ? UINT32_MAX : bits ? ~(UINT32_MAX >> bits) : 0;
+		key[i] = load_be32(p->a + 4 * i) & mask;
+	}
 	return true;
 }
 

@@ -570,6 +570,7 @@ static void test_scale(void **state)
 	fib_get_stats(f, &st0);
 	assert_int_equal(st0.nexthops, 3); /* 10.0.210.4, .5 and the static's 10.0.0.1 */
 	assert_int_equal(st0.installed, N + 1);
+	assert_int_equal(st0.prefixes, N + 3); /* and the connected, default and static ones */
 
 	/* An unrelated underlay route: nothing resolved, nothing emitted. */
 	run_op(f, "kern 192.168.0.0/16 0 10.0.0.1 2", "");
@@ -619,6 +620,8 @@ static void test_scale(void **state)
 	fib_get_stats(f, &st1);
 	assert_int_equal(st1.nexthops, 0);
 	assert_int_equal(st1.installed, 0);
+	/* Left: the connected, default, 192.168.0.0/16 and /25 underlay routes. */
+	assert_int_equal(st1.prefixes, 4);
 	fib_free(f);
 }
 
